@@ -1,0 +1,87 @@
+package io.edgecollector.collector;
+
+import io.edgecollector.collector.cli.CheckConfigCommand;
+import io.edgecollector.collector.cli.ConfigOptions;
+import io.edgecollector.collector.cli.DemoCommand;
+import io.edgecollector.collector.cli.RunCommand;
+import io.edgecollector.collector.config.ConfigException;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Entry point: `java -jar collector.jar <command>`. */
+@Command(name = "collector", mixinStandardHelpOptions = true, version = "edge-collector 0.1.0",
+        description = "MQTT edge collector: durable raw JSONL, PostgreSQL loading, Parquet compaction.",
+        subcommands = {RunCommand.class, CheckConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class CollectorMain {
+    public static final int EXIT_CONFIG = 2;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "print stack traces with errors")
+    boolean verbose;
+
+    private final Map<String, String> env;
+
+    private CollectorMain(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return run(System.getenv(), args);
+    }
+
+    /** Runs a command with the given environment (tests pass their own). */
+    public static int run(Map<String, String> env, String... args) {
+        return commandLine(env).execute(args);
+    }
+
+    public static CommandLine commandLine(Map<String, String> env) {
+        CollectorMain main = new CollectorMain(env);
+        CommandLine cl = new CommandLine(main);
+        addSettingFlags(cl);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean config = e instanceof ConfigException;
+            commandLine.getErr().println((config ? "config error: " : "error: ") + oneLine(e));
+            if (main.verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return config ? EXIT_CONFIG : 1;
+        });
+        return cl;
+    }
+
+    private static void addSettingFlags(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.mixins().values().stream().anyMatch(m -> m.userObject() instanceof ConfigOptions)) {
+                ConfigOptions.addSettingFlags(spec);
+            }
+            addSettingFlags(sub);
+        }
+    }
+
+    /** The environment the command line was started with. */
+    public static Map<String, String> environment(CommandSpec spec) {
+        return ((CollectorMain) spec.root().userObject()).env;
+    }
+
+    /** The root cause of an error, in one line. */
+    public static String oneLine(Throwable e) {
+        if (e instanceof ConfigException) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,165 @@
+package io.edgecollector.collector.buffer;
+
+import io.edgecollector.collector.metrics.Metrics;
+import io.edgecollector.collector.rawlog.RawLine;
+import io.edgecollector.collector.rawlog.RawLog;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers messages by count and time, appends each batch to the raw log, forces it to disk,
+ * and only then acknowledges the batch's messages. A failed append (disk full, I/O error) holds
+ * the batch unacknowledged and retries with capped backoff, saying so at most every 30 s; the
+ * bounded queue then pushes back on the MQTT client, which stops the broker's flow.
+ */
+public final class BatchWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Told after every durable batch. */
+    public interface FlushListener {
+        void flushed();
+    }
+
+    private final RawLog rawLog;
+    private final int batchSize;
+    private final long flushNanos;
+    private final Metrics metrics;
+    private final FlushListener listener;
+    private final BlockingQueue<Pending> queue;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean closed;
+    private long lastFailureReport;
+
+    public BatchWriter(RawLog rawLog, int batchSize, Duration flushInterval, Metrics metrics, FlushListener listener) {
+        this.rawLog = rawLog;
+        this.batchSize = batchSize;
+        this.flushNanos = flushInterval.toNanos();
+        this.metrics = metrics;
+        this.listener = listener;
+        this.queue = new ArrayBlockingQueue<>(Math.max(2 * batchSize, 64));
+        this.thread = new Thread(this::loop, "collector-writer");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Hands a message over; blocks while the buffer is full. Returns false when the writer is
+     * closing: the message then stays unacknowledged and the broker delivers it again.
+     */
+    public boolean submit(Pending p) throws InterruptedException {
+        while (!closed) {
+            if (queue.offer(p, 100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>(batchSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                fill(batch, first.enqueuedNanos() + flushNanos);
+                flush(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("event=writer_error messages={} cause=\"{}\"; they stay unacknowledged", batch.size(), e.toString(), e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void fill(List<Pending> batch, long deadline) throws InterruptedException {
+        while (batch.size() < batchSize) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0 || !running) {
+                queue.drainTo(batch, batchSize - batch.size());
+                return;
+            }
+            Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+    }
+
+    private void flush(List<Pending> batch) throws InterruptedException {
+        long start = System.nanoTime();
+        List<RawLine> lines = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            lines.add(p.line());
+        }
+        long backoffMs = 100;
+        while (true) {
+            try {
+                rawLog.append(lines);
+                break;
+            } catch (IOException | RuntimeException e) {
+                metrics.rawWriteFailed();
+                reportFailure(batch.size(), e);
+                if (closed) {
+                    LOG.warn("event=writer_gave_up messages={}: not acknowledged, the broker keeps them", batch.size());
+                    return;
+                }
+                Thread.sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5000);
+            }
+        }
+        for (Pending p : batch) {
+            try {
+                p.ack().ack();
+            } catch (RuntimeException e) {
+                LOG.warn("event=ack_failed cause=\"{}\"; the broker will deliver the message again", e.toString());
+            }
+        }
+        metrics.batchFlushed(batch.size(), System.nanoTime() - start);
+        listener.flushed();
+    }
+
+    private void reportFailure(int held, Exception e) {
+        long now = System.nanoTime();
+        if (lastFailureReport == 0 || now - lastFailureReport >= REPORT_EVERY_NANOS) {
+            lastFailureReport = now;
+            LOG.error("event=raw_write_failed messages_held={} cause=\"{}\"; not acknowledging, retrying",
+                    held, e.getMessage());
+        }
+    }
+
+    /** Flushes what is buffered (bounded by the flush interval plus one write) and stops. */
+    @Override
+    public void close() {
+        if (!running && closed) {
+            return;
+        }
+        running = false;
+        try {
+            thread.join(TimeUnit.NANOSECONDS.toMillis(flushNanos) + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        if (thread.isAlive()) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.edgecollector.collector.cli;
+
+import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.metrics.CountingMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** `collector run`: the daemon. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs the collector: subscribes to the topics, validates every message, appends it to the "
+                + "daily raw JSONL file and fsyncs before acknowledging it to the broker.",
+                "Stops cleanly on SIGTERM or Ctrl-C: stops intake, flushes, acknowledges, disconnects."})
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    /** The daemon keeps trying to reach the broker for as long as it runs. */
+    private static final Duration UNTIL_STOPPED = Duration.ofDays(36_500);
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        CollectorConfig config = options.load();
+        LOG.info("event=config\n{}", config.describe().stripTrailing());
+        Termination termination = new Termination();
+        CountingMetrics metrics = new CountingMetrics();
+        try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
+            collector.start(UNTIL_STOPPED);
+            termination.await();
+            LOG.info("event=stopping received={} acked={}", metrics.received(), metrics.acked());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package io.edgecollector.collector.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The validated, immutable configuration of one collector process. */
+public record CollectorConfig(
+        String brokerUrl,
+        List<String> topics,
+        String topicTemplate,
+        String clientId,
+        String instanceId,
+        String mqttUsername,
+        Secret mqttPassword,
+        Duration sessionExpiry,
+        String dbUrl,
+        String dbUser,
+        Secret dbPassword,
+        Path rawDir,
+        Path lakeDir,
+        Path sensorsFile,
+        int batchSize,
+        Duration flushInterval,
+        int maxPayloadBytes,
+        List<Double> missingSentinels,
+        Duration futureTolerance,
+        Duration staleAfter,
+        Map<Setting, String> sources) {
+
+    public CollectorConfig {
+        topics = List.copyOf(topics);
+        missingSentinels = List.copyOf(missingSentinels);
+        sources = Map.copyOf(sources);
+    }
+
+    /** Defaults only: what a machine with local services needs. */
+    public static CollectorConfig defaults() {
+        return ConfigLoader.load(null, Map.of(), Map.of());
+    }
+
+    /** The effective configuration, one "key = value (source)" line per setting, secrets masked. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Setting s : Setting.values()) {
+            out.append(s.key()).append(" = ").append(display(s))
+                    .append("  (").append(sources.getOrDefault(s, "default")).append(")\n");
+        }
+        return out.toString();
+    }
+
+    private String display(Setting s) {
+        return switch (s) {
+            case BROKER_URL -> brokerUrl;
+            case TOPICS -> String.join(",", topics);
+            case TOPIC_TEMPLATE -> topicTemplate;
+            case CLIENT_ID -> clientId;
+            case INSTANCE_ID -> instanceId;
+            case MQTT_USERNAME -> mqttUsername;
+            case MQTT_PASSWORD -> mqttPassword.toString();
+            case SESSION_EXPIRY -> Durations.format(sessionExpiry);
+            case DB_URL -> Secret.maskUrl(dbUrl);
+            case DB_USER -> dbUser;
+            case DB_PASSWORD -> dbPassword.toString();
+            case RAW_DIR -> rawDir.toString();
+            case LAKE_DIR -> lakeDir.toString();
+            case SENSORS_FILE -> sensorsFile == null ? "" : sensorsFile.toString();
+            case BATCH_SIZE -> Integer.toString(batchSize);
+            case FLUSH_INTERVAL -> Durations.format(flushInterval);
+            case MAX_PAYLOAD_BYTES -> Integer.toString(maxPayloadBytes);
+            case MISSING_SENTINELS -> missingSentinels.stream().map(String::valueOf)
+                    .reduce((a, b) -> a + "," + b).orElse("");
+            case FUTURE_TOLERANCE -> Durations.format(futureTolerance);
+            case STALE_AFTER -> Durations.format(staleAfter);
+        };
+    }
+}

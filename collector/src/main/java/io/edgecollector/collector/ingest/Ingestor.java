@@ -1,0 +1,85 @@
+package io.edgecollector.collector.ingest;
+
+import io.edgecollector.collector.buffer.BatchWriter;
+import io.edgecollector.collector.buffer.Pending;
+import io.edgecollector.collector.metrics.Metrics;
+import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.PayloadDecoder;
+import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.rawlog.RawLine;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.collector.validate.MessageProcessor;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles one received message: decode, map and validate it (so rejections carry their reason
+ * in the raw line and the counters are live), encode its raw line and hand it to the writer.
+ */
+public final class Ingestor {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+    private static final long REJECTION_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int REJECTIONS_LOGGED_PER_INTERVAL = 20;
+
+    private final PayloadDecoder decoder;
+    private final MessageProcessor processor;
+    private final BatchWriter writer;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final AtomicLong windowStart = new AtomicLong();
+    private final AtomicLong loggedInWindow = new AtomicLong();
+
+    public Ingestor(PayloadDecoder decoder, MessageProcessor processor, BatchWriter writer, Metrics metrics, Clock clock) {
+        this.decoder = decoder;
+        this.processor = processor;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Returns false when the message was not taken (the collector is stopping); it stays unacknowledged. */
+    public boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException {
+        Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        metrics.messageReceived();
+        RawLine line;
+        try {
+            line = encode(topic, payload, qos, receivedAt);
+        } catch (RuntimeException e) {
+            LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
+            line = RawLineCodec.encode(receivedAt, topic, qos, payload, false, "internal error: " + e);
+        }
+        return writer.submit(new Pending(line, ack, System.nanoTime()));
+    }
+
+    private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt) {
+        PayloadDecoder.Decoded decoded = decoder.decode(payload);
+        MappedMessage result = processor.process(new RawMessage(receivedAt, topic, qos, decoded.json(), decoded.error()));
+        for (Reading r : result.readings()) {
+            metrics.readingAccepted(r.quality());
+        }
+        String error = null;
+        if (!result.rejections().isEmpty()) {
+            error = String.join("; ", result.rejections());
+            metrics.messageRejected();
+            logRejection(topic, error);
+        }
+        return RawLineCodec.encode(receivedAt, topic, qos, payload, decoded.json() != null, error);
+    }
+
+    private void logRejection(String topic, String error) {
+        long now = System.nanoTime();
+        long start = windowStart.get();
+        if (now - start > REJECTION_LOG_INTERVAL_NANOS && windowStart.compareAndSet(start, now)) {
+            loggedInWindow.set(0);
+        }
+        if (loggedInWindow.incrementAndGet() <= REJECTIONS_LOGGED_PER_INTERVAL) {
+            LOG.warn("event=rejected topic=\"{}\" reason=\"{}\"", topic, error);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.edgecollector.collector.ingest;
+
+import io.edgecollector.collector.buffer.Pending;
+import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.metrics.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT side: an MQTT 5 persistent session (stable client id, clean start off) at QoS 1
+ * with manual acknowledgements. MQTT 5 lets the collector announce a Receive Maximum larger
+ * than a batch, so the broker keeps sending while a batch fills (an MQTT 3 session stops at the
+ * broker's max_inflight_messages, 20 by default). Reconnects with capped backoff and
+ * subscribes again on every connect.
+ */
+public final class MqttIntake implements MqttCallback, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttIntake.class);
+    private static final int MAX_BACKOFF_SECONDS = 30;
+
+    /** Receives each message on the client's callback thread. */
+    public interface Handler {
+        boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException;
+    }
+
+    private final CollectorConfig config;
+    private final Handler handler;
+    private final Metrics metrics;
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options;
+    private final AtomicLong connection = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile boolean subscribed;
+
+    public MqttIntake(CollectorConfig config, Handler handler, Metrics metrics) throws MqttException {
+        this.config = config;
+        this.handler = handler;
+        this.metrics = metrics;
+        this.client = new MqttAsyncClient(config.brokerUrl(), config.clientId(), new MemoryPersistence());
+        this.client.setManualAcks(true);
+        this.client.setCallback(this);
+        this.options = options(config);
+    }
+
+    static int receiveMaximum(int batchSize) {
+        return Math.min(65_535, Math.max(100, batchSize * 2));
+    }
+
+    private static MqttConnectionOptions options(CollectorConfig config) {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
+        o.setReceiveMaximum(receiveMaximum(config.batchSize()));
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, MAX_BACKOFF_SECONDS);
+        o.setKeepAliveInterval(30);
+        o.setConnectionTimeout(10);
+        if (!config.mqttUsername().isEmpty()) {
+            o.setUserName(config.mqttUsername());
+        }
+        if (!config.mqttPassword().isEmpty()) {
+            o.setPassword(config.mqttPassword().value().getBytes(StandardCharsets.UTF_8));
+        }
+        return o;
+    }
+
+    /**
+     * Connects, retrying with capped backoff until connected, closed, or maxWait has passed.
+     * @return whether it connected
+     */
+    public boolean start(Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        long backoff = 1;
+        while (!stopping) {
+            try {
+                client.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
+                return true;
+            } catch (MqttException e) {
+                if (System.nanoTime() + TimeUnit.SECONDS.toNanos(backoff) - deadline > 0) {
+                    LOG.error("event=broker_connect_failed url={} cause=\"{}\"", config.brokerUrl(), e.getMessage());
+                    return false;
+                }
+                LOG.warn("event=broker_connect_failed url={} cause=\"{}\" retry_in={}s",
+                        config.brokerUrl(), e.getMessage(), backoff);
+                TimeUnit.SECONDS.sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
+            }
+        }
+        return false;
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    public boolean isSubscribed() {
+        return subscribed && client.isConnected();
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+        long id = connection.incrementAndGet();
+        metrics.brokerConnected(reconnect);
+        List<String> topics = config.topics();
+        MqttSubscription[] subs = topics.stream().map(t -> new MqttSubscription(t, 1)).toArray(MqttSubscription[]::new);
+        try {
+            client.subscribe(subs, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    subscribed = true;
+                    LOG.info("event=subscribed url={} topics={} client_id={} connection={}",
+                            serverURI, topics, config.clientId(), id);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.error("event=subscribe_failed url={} topics={} cause=\"{}\"", serverURI, topics, e.getMessage());
+                }
+            }, new MqttProperties());
+        } catch (MqttException e) {
+            LOG.error("event=subscribe_failed url={} topics={} cause=\"{}\"", serverURI, topics, e.getMessage());
+        }
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        if (stopping) {
+            return;
+        }
+        int qos = message.getQos();
+        long conn = connection.get();
+        int id = message.getId();
+        Pending.Ack ack = qos == 0 ? Pending.Ack.NONE : () -> acknowledge(id, qos, conn);
+        try {
+            handler.handle(topic, message.getPayload(), qos, ack);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Acknowledges a message on the connection it arrived on. After a reconnect the broker
+     * resends what was unacknowledged, so an id from an older connection is left alone.
+     */
+    private void acknowledge(int id, int qos, long conn) {
+        if (conn != connection.get()) {
+            return;
+        }
+        try {
+            client.messageArrivedComplete(id, qos);
+        } catch (MqttException e) {
+            LOG.debug("event=ack_failed id={} cause=\"{}\"", id, e.getMessage());
+        }
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        subscribed = false;
+        if (!stopping) {
+            metrics.brokerDisconnected();
+            LOG.warn("event=broker_lost url={} cause=\"{}\"; reconnecting", config.brokerUrl(),
+                    response.getException() != null ? response.getException().getMessage() : response.getReasonString());
+        }
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        LOG.warn("event=mqtt_error cause=\"{}\"", exception.getMessage());
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+        // the collector publishes nothing
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        // no extended authentication
+    }
+
+    /** Stops taking messages; those not yet taken stay unacknowledged and come back later. */
+    public void stopIntake() {
+        stopping = true;
+    }
+
+    @Override
+    public void close() {
+        stopIntake();
+        try {
+            if (client.isConnected()) {
+                client.disconnect(5000).waitForCompletion(6000);
+            }
+        } catch (MqttException e) {
+            LOG.debug("event=disconnect_failed cause=\"{}\"", e.getMessage());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("event=close_failed cause=\"{}\"", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.edgecollector.collector.parse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * Decodes an MQTT payload as strict JSON: one value, no trailing data, no duplicate keys,
+ * nesting at most {@value #MAX_DEPTH} levels, at most max_payload_bytes. Anything else gets
+ * a reason and stays undecoded (the raw log keeps its bytes).
+ */
+public final class PayloadDecoder {
+    public static final int MAX_DEPTH = 64;
+
+    /** The decoded JSON, or null with the reason it could not be decoded. */
+    public record Decoded(JsonNode json, String error) {
+    }
+
+    private final ObjectMapper mapper;
+    private final int maxBytes;
+
+    public PayloadDecoder(int maxBytes) {
+        this.maxBytes = maxBytes;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.mapper = new ObjectMapper(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    }
+
+    public Decoded decode(byte[] payload) {
+        if (payload.length > maxBytes) {
+            return new Decoded(null, "payload too large: " + payload.length + " bytes (max_payload_bytes "
+                    + maxBytes + ")");
+        }
+        if (payload.length == 0) {
+            return new Decoded(null, "payload is empty");
+        }
+        try {
+            JsonNode node = mapper.readTree(payload);
+            if (node == null || node.isMissingNode()) {
+                return new Decoded(null, "payload is blank");
+            }
+            return new Decoded(node, null);
+        } catch (IOException e) {
+            return new Decoded(null, "not JSON: " + Json.abbreviate(firstLine(e.getMessage())));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,196 @@
+package io.edgecollector.collector.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a decoded payload into readings, following the message contract: a single reading,
+ * a multi-metric device object, an array of those, or a bare number whose ids come from the
+ * topic template. Every part that cannot become a reading yields a rejection naming the field.
+ */
+public final class ReadingMapper {
+    public static final int MAX_ITEMS = 10_000;
+
+    private static final List<String> ID_FIELDS = List.of("sensor_id", "device_id", "sensor", "id");
+    private static final List<String> TS_FIELDS = List.of("ts", "timestamp", "time");
+    private static final List<String> METRIC_FIELDS = List.of("metric", "type");
+    private static final Set<String> NOT_METRICS = Set.of("sensor_id", "device_id", "sensor", "id",
+            "ts", "timestamp", "time", "metric", "type", "unit", "value", "location",
+            "lat", "lon", "lng", "latitude", "longitude", "topic");
+
+    private final TopicTemplate template;
+
+    public ReadingMapper(TopicTemplate template) {
+        this.template = template;
+    }
+
+    public MappedMessage map(RawMessage message) {
+        JsonNode payload = message.payload();
+        if (payload == null) {
+            return MappedMessage.rejected(message.error() == null ? "payload is not JSON" : message.error());
+        }
+        TopicTemplate.Ids ids = template.match(message.topic()).orElse(new TopicTemplate.Ids(null, null));
+        List<Reading> readings = new ArrayList<>();
+        List<String> rejections = new ArrayList<>();
+        if (payload.isArray()) {
+            mapArray(payload, ids, message, readings, rejections);
+        } else if (payload.isObject()) {
+            mapObject(payload, "", ids, message, readings, rejections);
+        } else if (payload.isNumber() || payload.isNull() || payload.isTextual()) {
+            mapBare(payload, ids, message, readings, rejections);
+        } else {
+            rejections.add("payload is " + Json.describe(payload) + "; expected an object, an array or a number");
+        }
+        return new MappedMessage(readings, rejections);
+    }
+
+    private void mapArray(JsonNode array, TopicTemplate.Ids ids, RawMessage m,
+                          List<Reading> readings, List<String> rejections) {
+        if (array.isEmpty()) {
+            rejections.add("payload is an empty array");
+            return;
+        }
+        if (array.size() > MAX_ITEMS) {
+            rejections.add("payload array has " + array.size() + " items (at most " + MAX_ITEMS + ")");
+            return;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode item = array.get(i);
+            if (item.isObject()) {
+                mapObject(item, "[" + i + "] ", ids, m, readings, rejections);
+            } else {
+                rejections.add("[" + i + "] expected an object, got " + Json.describe(item));
+            }
+        }
+    }
+
+    private void mapBare(JsonNode payload, TopicTemplate.Ids ids, RawMessage m,
+                         List<Reading> readings, List<String> rejections) {
+        if (ids.sensorId() == null || ids.metric() == null) {
+            rejections.add("a bare value needs sensor_id and metric from the topic, but topic '"
+                    + Json.abbreviate(m.topic()) + "' does not match topic_template");
+            return;
+        }
+        try {
+            readings.add(new Reading(ids.sensorId(), ids.metric(), m.receivedAt(), value(payload),
+                    null, null, null, m.topic(), m.receivedAt(), null));
+        } catch (IllegalArgumentException e) {
+            rejections.add(e.getMessage());
+        }
+    }
+
+    private void mapObject(JsonNode obj, String where, TopicTemplate.Ids ids, RawMessage m,
+                           List<Reading> readings, List<String> rejections) {
+        try {
+            String sensorId = text(obj, ID_FIELDS, ids.sensorId());
+            if (sensorId == null) {
+                throw new IllegalArgumentException("no sensor id (sensor_id, device_id, sensor or id) in payload or topic");
+            }
+            JsonNode tsNode = first(obj, TS_FIELDS);
+            if (tsNode == null) {
+                throw new IllegalArgumentException("no timestamp (ts, timestamp or time)");
+            }
+            Instant ts = Timestamps.parse(fieldName(obj, TS_FIELDS), tsNode);
+            Double lat = coordinate(obj, "lat", "latitude");
+            Double lon = coordinate(obj, "lon", "lng", "longitude");
+            if (obj.has("value")) {
+                String metric = text(obj, METRIC_FIELDS, ids.metric());
+                if (metric == null) {
+                    throw new IllegalArgumentException("no metric (metric or type) in payload or topic");
+                }
+                readings.add(new Reading(sensorId, metric, ts, value(obj.get("value")),
+                        text(obj, List.of("unit"), null), lat, lon, m.topic(), m.receivedAt(), null));
+                return;
+            }
+            int before = readings.size();
+            Iterator<Map.Entry<String, JsonNode>> fields = obj.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                JsonNode v = f.getValue();
+                if (!NOT_METRICS.contains(f.getKey()) && (v.isNumber() || v.isNull())) {
+                    readings.add(new Reading(sensorId, f.getKey(), ts, value(v), null, lat, lon,
+                            m.topic(), m.receivedAt(), null));
+                }
+            }
+            if (readings.size() == before) {
+                throw new IllegalArgumentException("no 'value' field and no numeric metric fields");
+            }
+        } catch (IllegalArgumentException e) {
+            rejections.add(where + e.getMessage());
+        }
+    }
+
+    /** A reading's value: a number, null / "NaN" / "" for missing, or numeric text. */
+    static Double value(JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            double d = v.asDouble();
+            return Double.isNaN(d) ? null : d;
+        }
+        if (v.isTextual()) {
+            String t = v.asText().trim();
+            if (t.isEmpty() || t.equalsIgnoreCase("nan")) {
+                return null;
+            }
+            try {
+                return Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("value must be a number, got " + Json.describe(v));
+            }
+        }
+        throw new IllegalArgumentException("value must be a number, got " + Json.describe(v));
+    }
+
+    private static String text(JsonNode obj, List<String> names, String fallback) {
+        for (String name : names) {
+            JsonNode v = obj.get(name);
+            if (v != null && !v.isNull()) {
+                if (v.isTextual() || v.isNumber()) {
+                    return v.asText();
+                }
+                throw new IllegalArgumentException(name + " must be text, got " + Json.describe(v));
+            }
+        }
+        return fallback;
+    }
+
+    private static JsonNode first(JsonNode obj, List<String> names) {
+        for (String name : names) {
+            JsonNode v = obj.get(name);
+            if (v != null && !v.isNull()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String fieldName(JsonNode obj, List<String> names) {
+        for (String name : names) {
+            if (obj.hasNonNull(name)) {
+                return name;
+            }
+        }
+        return names.get(0);
+    }
+
+    private static Double coordinate(JsonNode obj, String... names) {
+        JsonNode location = obj.get("location");
+        for (String name : names) {
+            JsonNode v = location != null && location.isObject() && location.has(name) ? location.get(name) : obj.get(name);
+            if (v != null && !v.isNull()) {
+                if (!v.isNumber()) {
+                    throw new IllegalArgumentException(name + " must be a number, got " + Json.describe(v));
+                }
+                return v.asDouble();
+            }
+        }
+        return null;
+    }
+}

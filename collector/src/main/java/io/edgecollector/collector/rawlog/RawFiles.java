@@ -1,0 +1,56 @@
+package io.edgecollector.collector.rawlog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Names of raw files: raw_YYYYMMDD.jsonl, or raw_YYYYMMDD_<instance>.jsonl for a named instance. */
+public final class RawFiles {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final Pattern NAME = Pattern.compile("raw_(\\d{8})(?:_([A-Za-z0-9_-]+))?\\.jsonl");
+
+    private RawFiles() {
+    }
+
+    public static String name(LocalDate day, String instanceId) {
+        String base = "raw_" + DAY.format(day);
+        return (instanceId == null || instanceId.isEmpty() ? base : base + "_" + instanceId) + ".jsonl";
+    }
+
+    /** The UTC day a raw file holds, or null when the name is not a raw file's. */
+    public static LocalDate dayOf(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        return m.matches() ? LocalDate.parse(m.group(1), DAY) : null;
+    }
+
+    /** The instance id in a raw file's name ("" for none), or null when not a raw file. */
+    public static String instanceOf(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            return null;
+        }
+        return m.group(2) == null ? "" : m.group(2);
+    }
+
+    /** Raw files in the directory, oldest day first; only the given instance's when it is not null. */
+    public static List<Path> list(Path dir, String instanceId) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> dayOf(f) != null)
+                    .filter(f -> instanceId == null || instanceId.equals(instanceOf(f)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list raw directory " + dir, e);
+        }
+    }
+}

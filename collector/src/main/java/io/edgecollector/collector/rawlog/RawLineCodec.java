@@ -1,0 +1,123 @@
+package io.edgecollector.collector.rawlog;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgecollector.collector.parse.RawMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+
+/**
+ * The raw line format: {"received_at":"...","topic":"...","qos":1,"payload":<JSON as sent>}
+ * with "payload_text" (UTF-8 that is not JSON) or "payload_b64" (other bytes) instead of
+ * "payload", and "error" when the message or some of its items were rejected.
+ */
+public final class RawLineCodec {
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private RawLineCodec() {
+    }
+
+    /**
+     * @param payload  the bytes as received
+     * @param isJson   whether the payload decoded as JSON (then it is embedded as it was sent,
+     *                 with line breaks turned into spaces so the line stays whole)
+     * @param error    rejection reasons, or null
+     */
+    public static RawLine encode(Instant receivedAt, String topic, int qos, byte[] payload, boolean isJson, String error) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + topic.length() + 96);
+        write(out, "{\"received_at\":\"");
+        write(out, receivedAt.toString());
+        write(out, "\",\"topic\":\"");
+        out.writeBytes(QUOTE.quoteAsUTF8(topic));
+        write(out, "\",\"qos\":");
+        write(out, Integer.toString(qos));
+        if (isJson) {
+            write(out, ",\"payload\":");
+            writeSingleLine(out, payload);
+        } else {
+            String text = utf8OrNull(payload);
+            if (text != null) {
+                write(out, ",\"payload_text\":\"");
+                out.writeBytes(QUOTE.quoteAsUTF8(text));
+            } else {
+                write(out, ",\"payload_b64\":\"");
+                write(out, Base64.getEncoder().encodeToString(payload));
+            }
+            write(out, "\"");
+        }
+        if (error != null) {
+            write(out, ",\"error\":\"");
+            out.writeBytes(QUOTE.quoteAsUTF8(error));
+            write(out, "\"");
+        }
+        write(out, "}\n");
+        return new RawLine(receivedAt.atZone(ZoneOffset.UTC).toLocalDate(), out.toByteArray());
+    }
+
+    /** Reads a raw line back; throws IOException for a line that is not a whole raw record. */
+    public static RawMessage decode(byte[] line, int offset, int length) throws IOException {
+        JsonNode node = MAPPER.readTree(line, offset, length);
+        if (node == null || !node.isObject() || !node.hasNonNull("received_at") || !node.hasNonNull("topic")) {
+            throw new IOException("not a raw record");
+        }
+        Instant receivedAt;
+        try {
+            receivedAt = Instant.parse(node.get("received_at").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IOException("bad received_at", e);
+        }
+        String topic = node.get("topic").asText();
+        int qos = node.path("qos").asInt(1);
+        JsonNode payload = node.get("payload");
+        if (payload != null) {
+            return new RawMessage(receivedAt, topic, qos, payload, null);
+        }
+        String error = node.hasNonNull("error") ? node.get("error").asText() : "payload is not JSON";
+        return new RawMessage(receivedAt, topic, qos, null, error);
+    }
+
+    /** The payload of a raw line as text, for storing with a rejection. */
+    public static String payloadText(byte[] line, int offset, int length) throws IOException {
+        JsonNode node = MAPPER.readTree(line, offset, length);
+        if (node.has("payload")) {
+            return node.get("payload").toString();
+        }
+        if (node.has("payload_text")) {
+            return node.get("payload_text").asText();
+        }
+        return "base64:" + node.path("payload_b64").asText();
+    }
+
+    private static void writeSingleLine(ByteArrayOutputStream out, byte[] json) {
+        int start = json.length >= 3 && json[0] == BOM[0] && json[1] == BOM[1] && json[2] == BOM[2] ? 3 : 0;
+        for (int i = start; i < json.length; i++) {
+            byte b = json[i];
+            out.write(b == '\n' || b == '\r' ? ' ' : b);
+        }
+    }
+
+    private static String utf8OrNull(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static void write(ByteArrayOutputStream out, String ascii) {
+        out.writeBytes(ascii.getBytes(StandardCharsets.UTF_8));
+    }
+}

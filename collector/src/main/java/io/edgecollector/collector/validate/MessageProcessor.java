@@ -1,0 +1,88 @@
+package io.edgecollector.collector.validate;
+
+import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.parse.ReadingMapper;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one code path from a message to stored readings and rejections: map the payload shape,
+ * validate each reading (Bean Validation), then flag its quality. Ingestion, loading, replay and
+ * compaction all go through here, so they agree.
+ */
+public final class MessageProcessor {
+    private final ReadingMapper mapper;
+    private final Validator validator;
+    private final SensorRegistry registry;
+    private final QualityRules rules;
+
+    public MessageProcessor(ReadingMapper mapper, Validator validator, SensorRegistry registry, QualityRules rules) {
+        this.mapper = mapper;
+        this.validator = validator;
+        this.registry = registry;
+        this.rules = rules;
+    }
+
+    public MappedMessage process(RawMessage message) {
+        MappedMessage mapped = mapper.map(message);
+        List<Reading> accepted = new ArrayList<>(mapped.readings().size());
+        List<String> rejections = new ArrayList<>(mapped.rejections());
+        for (Reading r : mapped.readings()) {
+            Set<ConstraintViolation<Reading>> violations = validator.validate(r);
+            if (violations.isEmpty()) {
+                accepted.add(assess(r));
+            } else {
+                rejections.add(describe(r, violations));
+            }
+        }
+        return new MappedMessage(accepted, rejections);
+    }
+
+    private static String describe(Reading r, Set<ConstraintViolation<Reading>> violations) {
+        String what = violations.stream().map(ConstraintViolation::getMessage)
+                .sorted(Comparator.naturalOrder()).collect(Collectors.joining("; "));
+        return mappedMetric(r) + what;
+    }
+
+    private static String mappedMetric(Reading r) {
+        return r.metric() == null || r.metric().isBlank() || r.metric().length() > 100 ? "" : r.metric() + ": ";
+    }
+
+    private Reading assess(Reading r) {
+        Sensor sensor = registry.find(r.sensorId());
+        Reading withUnit = r.unit() == null && sensor != null && sensor.hasRangeFor(r.metric())
+                ? r.withUnit(sensor.unit()) : r;
+        return withUnit.withQuality(flag(withUnit, sensor));
+    }
+
+    private Quality flag(Reading r, Sensor sensor) {
+        if (r.value() == null || rules.missingSentinels().contains(r.value())) {
+            return Quality.MISSING_VALUE;
+        }
+        if (r.ts().isAfter(r.receivedAt().plus(rules.futureTolerance()))) {
+            return Quality.FUTURE_TIMESTAMP;
+        }
+        if (r.ts().isBefore(r.receivedAt().minus(rules.staleAfter()))) {
+            return Quality.STALE;
+        }
+        if (sensor == null) {
+            return Quality.UNKNOWN_SENSOR;
+        }
+        if (sensor.hasRangeFor(r.metric())) {
+            Sensor.Range range = sensor.range();
+            boolean below = range.min() != null && r.value() < range.min();
+            boolean above = range.max() != null && r.value() > range.max();
+            if (below || above) {
+                return Quality.OUT_OF_RANGE;
+            }
+        }
+        return Quality.VALID;
+    }
+}

@@ -1,0 +1,5 @@
+package io.edgecollector.simulator;
+
+/** One message to publish. */
+public record Message(String topic, byte[] payload, Kind kind) {
+}

@@ -1,0 +1,50 @@
+package io.edgecollector.simulator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.common.MqttException;
+
+/** Runs simulated traffic against a broker; used by the command line and by the collector's demo. */
+public final class Simulator {
+    /** Where and how to publish. */
+    public record Target(String brokerUrl, String clientId, int qos, String username, String password) {
+    }
+
+    private Simulator() {
+    }
+
+    /**
+     * Simulated sensors at ratePerSensor readings per second each (0: flood, as fast as the
+     * broker takes them), for count messages or for a duration, whichever ends first.
+     */
+    public static RunResult sensors(Target target, List<SensorProfile> sensors, Faults faults, long seed,
+                                    double ratePerSensor, long count, Duration duration,
+                                    BooleanSupplier stop, Consumer<String> progress)
+            throws MqttException, InterruptedException {
+        boolean millis = ratePerSensor <= 0 || ratePerSensor > 1;
+        ReadingGenerator generator = new ReadingGenerator(sensors, faults, seed, millis);
+        try (Publisher publisher = connect(target)) {
+            return Simulation.run(publisher, generator::next, Simulation.steady(ratePerSensor * sensors.size()),
+                    count, duration, stop, progress);
+        }
+    }
+
+    /** Replays a dataset, its recorded spacing divided by speedup (0: as fast as possible). */
+    public static RunResult replay(Target target, DatasetReplay replay, double speedup, long count,
+                                   Duration duration, BooleanSupplier stop, Consumer<String> progress)
+            throws MqttException, InterruptedException {
+        try (Publisher publisher = connect(target)) {
+            return Simulation.run(publisher, replay::next,
+                    k -> speedup <= 0 || k >= replay.size() ? 0 : (long) (replay.offsetMillis((int) k) * 1e6 / speedup),
+                    count, duration, stop, progress);
+        }
+    }
+
+    private static Publisher connect(Target target) throws MqttException {
+        Publisher publisher = new Publisher(target.brokerUrl(), target.clientId(), target.qos());
+        publisher.connect(target.username(), target.password());
+        return publisher;
+    }
+}

@@ -1,0 +1,136 @@
+package io.edgecollector.simulator;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the simulator: simulated sensors, a flood for benchmarks, or a dataset replay. */
+@Command(name = "simulator", mixinStandardHelpOptions = true, version = "edge-collector simulator 0.1.0",
+        description = "Publishes simulated sensor readings to an MQTT broker.",
+        footer = {"", "Examples:",
+                "  java -jar simulator.jar                                  5 sensors, 1 reading/s each, until Ctrl-C",
+                "  java -jar simulator.jar --count 200000 --rate 0          flood: as fast as the broker takes it",
+                "  java -jar simulator.jar --malformed 0.05 --duplicate 0.02 --duration 60s",
+                "  java -jar simulator.jar --replay datatest.txt --speedup 600"})
+public final class SimulatorMain implements Callable<Integer> {
+    @Option(names = "--broker-url", defaultValue = "${env:SIMULATOR_BROKER_URL:-tcp://127.0.0.1:1883}",
+            description = "MQTT broker URL (default: ${DEFAULT-VALUE}; env SIMULATOR_BROKER_URL)")
+    String brokerUrl;
+
+    @Option(names = "--client-id", defaultValue = "edge-simulator", description = "MQTT client id (default: ${DEFAULT-VALUE})")
+    String clientId;
+
+    @Option(names = "--username", defaultValue = "${env:SIMULATOR_MQTT_USERNAME}", description = "MQTT user name (env SIMULATOR_MQTT_USERNAME)")
+    String username;
+
+    @Option(names = "--password", defaultValue = "${env:SIMULATOR_MQTT_PASSWORD}", description = "MQTT password (env SIMULATOR_MQTT_PASSWORD)")
+    String password;
+
+    @Option(names = "--sensors", defaultValue = "5", description = "number of sensors (default: ${DEFAULT-VALUE})")
+    int sensors;
+
+    @Option(names = "--rate", defaultValue = "1", description = "readings per second per sensor; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--count", defaultValue = "0", description = "stop after this many messages; 0 = no limit")
+    long count;
+
+    @Option(names = "--duration", description = "stop after this long (e.g. 30s, 5m)")
+    String duration;
+
+    @Option(names = "--qos", defaultValue = "1", description = "MQTT QoS 0, 1 or 2 (default: ${DEFAULT-VALUE})")
+    int qos;
+
+    @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out-of-range", defaultValue = "0", description = "fraction of readings outside the sensor's range")
+    double outOfRange;
+
+    @Option(names = "--malformed", defaultValue = "0", description = "fraction of malformed messages")
+    double malformed;
+
+    @Option(names = "--duplicate", defaultValue = "0", description = "fraction of messages sent twice")
+    double duplicate;
+
+    @Option(names = "--late", defaultValue = "0", description = "fraction of readings stamped two hours late")
+    double late;
+
+    @Option(names = "--unknown-sensor", defaultValue = "0", description = "fraction of readings from unregistered sensors")
+    double unknownSensor;
+
+    @Option(names = "--replay", description = "replay a CSV dataset (occupancy layout) instead of simulating sensors")
+    Path replay;
+
+    @Option(names = "--speedup", defaultValue = "60", description = "replay speed-up; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+    double speedup;
+
+    @Option(names = "--device-id", defaultValue = "occupancy-room", description = "device id of replayed rows (default: ${DEFAULT-VALUE})")
+    String deviceId;
+
+    @Option(names = "--dataset-offset", defaultValue = "+01:00", description = "UTC offset of the dataset's local times (default: ${DEFAULT-VALUE})")
+    String datasetOffset;
+
+    @Option(names = "--keep-timestamps", description = "replay with the recorded timestamps instead of moving them to now")
+    boolean keepTimestamps;
+
+    @Option(names = "--write-registry", description = "write the sensor registry JSON matching the simulated sensors to this file, then exit")
+    Path writeRegistry;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new SimulatorMain()).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<SensorProfile> profiles = SensorProfile.defaults(sensors);
+        if (writeRegistry != null) {
+            Files.writeString(writeRegistry, ReadingGenerator.registryJson(profiles));
+            System.out.println("wrote " + writeRegistry + " (" + profiles.size() + " sensors)");
+            return 0;
+        }
+        Duration limit = duration == null ? null : parseDuration(duration);
+        AtomicBoolean stop = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "simulator-stop"));
+        Simulator.Target target = new Simulator.Target(brokerUrl, clientId, qos, username, password);
+        RunResult result;
+        if (replay != null) {
+            DatasetReplay data = DatasetReplay.load(replay, deviceId, ZoneOffset.of(datasetOffset), keepTimestamps);
+            System.out.println("replaying " + data.size() + " rows of " + replay + " at " + speedup + "x to " + brokerUrl);
+            result = Simulator.replay(target, data, speedup, count, limit, stop::get, System.out::println);
+        } else {
+            Faults faults = new Faults(outOfRange, malformed, duplicate, late, unknownSensor);
+            System.out.println("publishing " + profiles.size() + " sensors at " + (rate > 0 ? rate + "/s each" : "full speed")
+                    + " to " + brokerUrl);
+            result = Simulator.sensors(target, profiles, faults, seed, rate, count, limit, stop::get, System.out::println);
+        }
+        System.out.println(result.summary());
+        return result.failed() == 0 ? 0 : 1;
+    }
+
+    static Duration parseDuration(String text) {
+        String t = text.trim();
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (t.charAt(t.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new CommandLine.ParameterException(new CommandLine(new SimulatorMain()),
+                    "--duration '" + text + "' is not a duration (examples: 30s, 5m, 1h)");
+        };
+    }
+}
