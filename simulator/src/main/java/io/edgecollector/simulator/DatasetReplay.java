@@ -32,17 +32,21 @@ public final class DatasetReplay {
     private int position;
     private long shiftMillis = Long.MIN_VALUE;
     private final boolean keepTimestamps;
+    private final String topic;
 
-    private DatasetReplay(List<Row> rows, String deviceId, boolean keepTimestamps) {
+    private DatasetReplay(List<Row> rows, String deviceId, boolean keepTimestamps, String topicPrefix) {
         this.rows = rows;
         this.deviceId = deviceId;
         this.keepTimestamps = keepTimestamps;
+        this.topic = topicPrefix + "/" + deviceId;
     }
 
     /**
-     * @param zone the offset the file's local times were recorded in
+     * @param zone        the offset the file's local times were recorded in
+     * @param topicPrefix messages go to topicPrefix/deviceId
      */
-    public static DatasetReplay load(Path csv, String deviceId, ZoneOffset zone, boolean keepTimestamps) throws IOException {
+    public static DatasetReplay load(Path csv, String deviceId, ZoneOffset zone, boolean keepTimestamps,
+                                     String topicPrefix) throws IOException {
         List<Row> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -59,7 +63,7 @@ public final class DatasetReplay {
                 rows.add(parseRow(csv, lineNo, unquote(line.split(",")), columns, zone));
             }
         }
-        return new DatasetReplay(rows, deviceId, keepTimestamps);
+        return new DatasetReplay(rows, deviceId, keepTimestamps, topicPrefix);
     }
 
     private static Row parseRow(Path csv, int lineNo, String[] cells, String[] columns, ZoneOffset zone) throws IOException {
@@ -113,7 +117,7 @@ public final class DatasetReplay {
         for (int i = 0; i < row.names().length; i++) {
             o.put(row.names()[i], row.values()[i]);
         }
-        return new Message("sensors/" + deviceId, o.toString().getBytes(StandardCharsets.UTF_8), Kind.VALID);
+        return new Message(topic, o.toString().getBytes(StandardCharsets.UTF_8), Kind.VALID);
     }
 
     private static String[] unquote(String[] cells) {

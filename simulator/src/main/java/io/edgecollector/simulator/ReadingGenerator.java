@@ -20,6 +20,7 @@ public final class ReadingGenerator {
     private final Faults faults;
     private final Random random;
     private final boolean millis;
+    private final String topicPrefix;
     private final Map<String, Long> lastTs = new HashMap<>();
     private final Map<String, Message> lastMessage = new HashMap<>();
     private final double[] level;
@@ -30,6 +31,12 @@ public final class ReadingGenerator {
      *               second per sensor) rather than epoch seconds
      */
     public ReadingGenerator(List<SensorProfile> sensors, Faults faults, long seed, boolean millis) {
+        this(sensors, faults, seed, millis, "sensors");
+    }
+
+    /** As above, publishing under topicPrefix/&lt;sensor id&gt;/&lt;type&gt;. */
+    public ReadingGenerator(List<SensorProfile> sensors, Faults faults, long seed, boolean millis, String topicPrefix) {
+        this.topicPrefix = topicPrefix;
         this.sensors = List.copyOf(sensors);
         this.faults = faults;
         this.random = new Random(seed);
@@ -106,9 +113,9 @@ public final class ReadingGenerator {
         return m;
     }
 
-    private static String sensorIdOf(Message m) {
+    private String sensorIdOf(Message m) {
         String topic = m.topic();
-        return topic.substring(topic.indexOf('/') + 1, topic.lastIndexOf('/'));
+        return topic.substring(topicPrefix.length() + 1, topic.lastIndexOf('/'));
     }
 
     private Message malformed(SensorProfile s, long seq) {
@@ -120,12 +127,12 @@ public final class ReadingGenerator {
             case 3 -> "reboot " + seq + ": sensor firmware 1.2.3";
             default -> "{\"sensor_id\":\"" + s.id() + "\",\"type\":\"" + s.type() + "\",\"value\":1.5,\"seq\":" + seq + "}";
         };
-        return new Message("sensors/" + s.id() + "/" + s.type() + "/diagnostic",
+        return new Message(topicPrefix + "/" + s.id() + "/" + s.type() + "/diagnostic",
                 payload.getBytes(StandardCharsets.UTF_8), Kind.MALFORMED);
     }
 
-    private static String topic(SensorProfile s) {
-        return "sensors/" + s.id() + "/" + s.type();
+    private String topic(SensorProfile s) {
+        return topicPrefix + "/" + s.id() + "/" + s.type();
     }
 
     /** The registry file that matches these sensors, in the collector's format. */

@@ -9,7 +9,11 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 /** Runs simulated traffic against a broker; used by the command line and by the collector's demo. */
 public final class Simulator {
     /** Where and how to publish. */
-    public record Target(String brokerUrl, String clientId, int qos, String username, String password) {
+    public record Target(String brokerUrl, String clientId, int qos, String username, String password,
+                         String topicPrefix) {
+        public Target(String brokerUrl, String clientId, int qos, String username, String password) {
+            this(brokerUrl, clientId, qos, username, password, "sensors");
+        }
     }
 
     private Simulator() {
@@ -24,7 +28,7 @@ public final class Simulator {
                                     BooleanSupplier stop, Consumer<String> progress)
             throws MqttException, InterruptedException {
         boolean millis = ratePerSensor <= 0 || ratePerSensor > 1;
-        ReadingGenerator generator = new ReadingGenerator(sensors, faults, seed, millis);
+        ReadingGenerator generator = new ReadingGenerator(sensors, faults, seed, millis, target.topicPrefix());
         try (Publisher publisher = connect(target)) {
             return Simulation.run(publisher, generator::next, Simulation.steady(ratePerSensor * sensors.size()),
                     count, duration, stop, progress);

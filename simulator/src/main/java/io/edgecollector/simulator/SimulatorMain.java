@@ -33,6 +33,10 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--password", defaultValue = "${env:SIMULATOR_MQTT_PASSWORD}", description = "MQTT password (env SIMULATOR_MQTT_PASSWORD)")
     String password;
 
+    @Option(names = "--topic-prefix", defaultValue = "sensors",
+            description = "first topic level; readings go to <prefix>/<sensor id>/<type> (default: ${DEFAULT-VALUE})")
+    String topicPrefix;
+
     @Option(names = "--sensors", defaultValue = "5", description = "number of sensors (default: ${DEFAULT-VALUE})")
     int sensors;
 
@@ -103,10 +107,11 @@ public final class SimulatorMain implements Callable<Integer> {
         Duration limit = duration == null ? null : parseDuration(duration);
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "simulator-stop"));
-        Simulator.Target target = new Simulator.Target(brokerUrl, clientId, qos, username, password);
+        Simulator.Target target = new Simulator.Target(brokerUrl, clientId, qos, username, password, topicPrefix);
         RunResult result;
         if (replay != null) {
-            DatasetReplay data = DatasetReplay.load(replay, deviceId, ZoneOffset.of(datasetOffset), keepTimestamps);
+            DatasetReplay data = DatasetReplay.load(replay, deviceId, ZoneOffset.of(datasetOffset), keepTimestamps,
+                    topicPrefix);
             System.out.println("replaying " + data.size() + " rows of " + replay + " at " + speedup + "x to " + brokerUrl);
             result = Simulator.replay(target, data, speedup, count, limit, stop::get, System.out::println);
         } else {
@@ -120,7 +125,14 @@ public final class SimulatorMain implements Callable<Integer> {
     }
 
     static Duration parseDuration(String text) {
-        String t = text.trim();
+        try {
+            return parseDurationOrThrow(text.trim());
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--duration '" + text + "' is not a duration (examples: 30s, 5m, 1h)");
+        }
+    }
+
+    private static Duration parseDurationOrThrow(String t) {
         if (t.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
         }
@@ -129,8 +141,7 @@ public final class SimulatorMain implements Callable<Integer> {
             case 's' -> Duration.ofSeconds(n);
             case 'm' -> Duration.ofMinutes(n);
             case 'h' -> Duration.ofHours(n);
-            default -> throw new CommandLine.ParameterException(new CommandLine(new SimulatorMain()),
-                    "--duration '" + text + "' is not a duration (examples: 30s, 5m, 1h)");
+            default -> throw new NumberFormatException(t);
         };
     }
 }

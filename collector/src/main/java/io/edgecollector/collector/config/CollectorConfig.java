@@ -40,6 +40,16 @@ public record CollectorConfig(
         return ConfigLoader.load(null, Map.of(), Map.of());
     }
 
+    /** Secrets masked, like {@link #describe()}: a config printed by accident leaks nothing. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("CollectorConfig[");
+        for (Setting s : Setting.values()) {
+            out.append(s == Setting.BROKER_URL ? "" : ", ").append(s.key()).append('=').append(display(s));
+        }
+        return out.append(']').toString();
+    }
+
     /** The effective configuration, one "key = value (source)" line per setting, secrets masked. */
     public String describe() {
         StringBuilder out = new StringBuilder();

@@ -21,7 +21,7 @@ public final class Timestamps {
 
     public static Instant parse(String field, JsonNode node) {
         if (node.isNumber()) {
-            return fromEpoch(field, node.asDouble(), node.canConvertToLong() ? node.asLong() : null);
+            return fromEpoch(field, node.asDouble(), node.isIntegralNumber() && node.canConvertToLong() ? node.asLong() : null);
         }
         if (node.isTextual()) {
             String text = node.asText().trim();

@@ -1,7 +1,6 @@
 package io.edgecollector.collector.validate;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 
 /** A registered sensor, as in the registry file. */
@@ -11,7 +10,7 @@ public record Sensor(
         Location location,
         String type,
         String unit,
-        @Valid Range range,
+        Range range,
         String description) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -20,8 +19,7 @@ public record Sensor(
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Range(Double min, Double max) {
-        @jakarta.validation.constraints.AssertTrue(message = "range.min must not exceed range.max")
-        public boolean isOrdered() {
+        boolean isOrdered() {
             return min == null || max == null || min <= max;
         }
     }

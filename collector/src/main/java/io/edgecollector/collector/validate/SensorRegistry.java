@@ -60,6 +60,10 @@ public final class SensorRegistry {
         }
         Map<String, Sensor> byId = new LinkedHashMap<>();
         for (Sensor s : parsed.sensors()) {
+            if (s.range() != null && !s.range().isOrdered()) {
+                throw new ConfigException("sensors_file " + file + ": sensor '" + s.id() + "': range.min "
+                        + s.range().min() + " is above range.max " + s.range().max());
+            }
             if (byId.put(s.id(), s) != null) {
                 throw new ConfigException("sensors_file " + file + ": sensor id '" + s.id() + "' appears twice");
             }

@@ -1,0 +1,81 @@
+package io.edgecollector.collector.buffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.collector.rawlog.RawLog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchWriterTest {
+    static Pending pending(int i, Pending.Ack ack) {
+        return new Pending(RawLineCodec.encode(Instant.parse("2026-11-22T10:00:00Z"), "t/" + i, 1,
+                Integer.toString(i).getBytes(StandardCharsets.UTF_8), true, null), ack, System.nanoTime());
+    }
+
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(condition.getAsBoolean(), "condition not met within 10 s");
+    }
+
+    @Test
+    void flush_byTime_writesThenAcks(@TempDir Path dir) throws Exception {
+        AtomicInteger acked = new AtomicInteger();
+        CountingMetrics metrics = new CountingMetrics();
+        try (RawLog log = new RawLog(dir, "");
+             BatchWriter writer = new BatchWriter(log, 1000, Duration.ofMillis(50), metrics, () -> { })) {
+            writer.start();
+            for (int i = 0; i < 3; i++) {
+                writer.submit(pending(i, acked::incrementAndGet));
+            }
+            await(() -> acked.get() == 3);
+        }
+        assertEquals(3, Files.readAllLines(dir.resolve("raw_20261122.jsonl")).size());
+        assertEquals(1, metrics.batches(), "three messages inside one flush interval make one batch");
+    }
+
+    @Test
+    void flush_byCount_makesBatchesOfBatchSize(@TempDir Path dir) throws Exception {
+        CountingMetrics metrics = new CountingMetrics();
+        try (RawLog log = new RawLog(dir, "");
+             BatchWriter writer = new BatchWriter(log, 10, Duration.ofSeconds(30), metrics, () -> { })) {
+            writer.start();
+            for (int i = 0; i < 30; i++) {
+                writer.submit(pending(i, Pending.Ack.NONE));
+            }
+            await(() -> metrics.acked() == 30);
+        }
+        assertEquals(3, metrics.batches());
+    }
+
+    @Test
+    void failedAppend_acksNothing_untilTheDiskAcceptsTheLines(@TempDir Path dir) throws Exception {
+        Path blocked = dir.resolve("raw");
+        Files.writeString(blocked, "a file where the directory should be");
+        AtomicInteger acked = new AtomicInteger();
+        CountingMetrics metrics = new CountingMetrics();
+        try (RawLog log = new RawLog(blocked, "");
+             BatchWriter writer = new BatchWriter(log, 100, Duration.ofMillis(10), metrics, () -> { })) {
+            writer.start();
+            writer.submit(pending(1, acked::incrementAndGet));
+            writer.submit(pending(2, acked::incrementAndGet));
+            await(() -> metrics.rawWriteFailures() >= 2);
+            assertEquals(0, acked.get(), "nothing is acknowledged while the raw log cannot be written");
+            Files.delete(blocked);
+            await(() -> acked.get() == 2);
+        }
+        assertEquals(2, Files.readAllLines(blocked.resolve("raw_20261122.jsonl")).size());
+    }
+}

@@ -1,0 +1,53 @@
+package io.edgecollector.collector.rawlog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.edgecollector.collector.parse.RawMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+class RawLineCodecTest {
+    static final Instant AT = Instant.parse("2026-11-22T23:59:59.123456Z");
+
+    static String text(RawLine line) {
+        return new String(line.bytes(), StandardCharsets.UTF_8);
+    }
+
+    static RawMessage roundTrip(RawLine line) throws IOException {
+        return RawLineCodec.decode(line.bytes(), 0, line.bytes().length - 1);
+    }
+
+    @Test
+    void jsonPayload_isEmbeddedAsSent_onOneLine() throws IOException {
+        byte[] payload = "{\"sensor_id\":\"S\",\n \"value\":23.40}".getBytes(StandardCharsets.UTF_8);
+        RawLine line = RawLineCodec.encode(AT, "sensors/S/t", 1, payload, true, null);
+        assertEquals("{\"received_at\":\"2026-11-22T23:59:59.123456Z\",\"topic\":\"sensors/S/t\",\"qos\":1,"
+                + "\"payload\":{\"sensor_id\":\"S\",  \"value\":23.40}}\n", text(line));
+        assertEquals(LocalDate.parse("2026-11-22"), line.day());
+        RawMessage back = roundTrip(line);
+        assertEquals(23.40, back.payload().get("value").asDouble());
+        assertEquals(AT, back.receivedAt());
+        assertNull(back.error());
+    }
+
+    @Test
+    void textAndBinaryPayloads_areKept_withTheirReason() throws IOException {
+        RawLine t = RawLineCodec.encode(AT, "a/\"b\"", 0, "reboot\n".getBytes(StandardCharsets.UTF_8), false, "not JSON: x");
+        assertEquals("{\"received_at\":\"2026-11-22T23:59:59.123456Z\",\"topic\":\"a/\\\"b\\\"\",\"qos\":0,"
+                + "\"payload_text\":\"reboot\\n\",\"error\":\"not JSON: x\"}\n", text(t));
+        assertEquals("not JSON: x", roundTrip(t).error());
+        RawLine b = RawLineCodec.encode(AT, "a", 1, new byte[] {(byte) 0xff, 0}, false, "not JSON: y");
+        assertEquals("base64:/wA=", RawLineCodec.payloadText(b.bytes(), 0, b.bytes().length - 1));
+    }
+
+    @Test
+    void tornLine_isNotARecord() {
+        byte[] torn = "{\"received_at\":\"2026-11-22T23:59:59Z\",\"topic\":\"a\",\"pay".getBytes(StandardCharsets.UTF_8);
+        assertThrows(IOException.class, () -> RawLineCodec.decode(torn, 0, torn.length));
+    }
+}
