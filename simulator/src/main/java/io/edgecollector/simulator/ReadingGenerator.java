@@ -25,6 +25,7 @@ public final class ReadingGenerator {
     private final Map<String, Message> lastMessage = new HashMap<>();
     private final double[] level;
     private long sequence;
+    private long malformedCount;
 
     /**
      * @param millis whether timestamps are epoch milliseconds (for rates above one reading per
@@ -119,7 +120,7 @@ public final class ReadingGenerator {
     }
 
     private Message malformed(SensorProfile s, long seq) {
-        String payload = switch ((int) (seq % 5)) {
+        String payload = switch ((int) (malformedCount++ % 5)) {
             case 0 -> "{\"sensor_id\":\"" + s.id() + "\",\"type\":\"" + s.type() + "\",\"value\":";
             case 1 -> "{\"sensor_id\":\"" + s.id() + "\",\"type\":\"" + s.type() + "\",\"value\":\"n/a-" + seq
                     + "\",\"timestamp\":" + seq + "}";

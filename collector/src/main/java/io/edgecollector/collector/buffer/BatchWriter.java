@@ -145,7 +145,7 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
-    /** Flushes what is buffered (bounded by the flush interval plus one write) and stops. */
+    /** Flushes what is buffered and stops; waits at most the flush interval plus 5 s (a full disk). */
     @Override
     public void close() {
         if (!running && closed) {
@@ -153,7 +153,7 @@ public final class BatchWriter implements AutoCloseable {
         }
         running = false;
         try {
-            thread.join(TimeUnit.NANOSECONDS.toMillis(flushNanos) + 10_000);
+            thread.join(TimeUnit.NANOSECONDS.toMillis(flushNanos) + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

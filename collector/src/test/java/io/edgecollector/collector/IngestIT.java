@@ -1,0 +1,211 @@
+package io.edgecollector.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.config.ConfigLoader;
+import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.collector.testing.Await;
+import io.edgecollector.collector.testing.CollectorProcess;
+import io.edgecollector.collector.testing.PrivateMosquitto;
+import io.edgecollector.collector.testing.RawLines;
+import io.edgecollector.collector.validate.MessageProcessor;
+import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.validate.SensorRegistry;
+import io.edgecollector.collector.validate.Validators;
+import io.edgecollector.simulator.Faults;
+import io.edgecollector.simulator.Kind;
+import io.edgecollector.simulator.ReadingGenerator;
+import io.edgecollector.simulator.RunResult;
+import io.edgecollector.simulator.SensorProfile;
+import io.edgecollector.simulator.Simulator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ingestion into raw JSONL against a real Mosquitto: the shared one, or a private one for kill tests. */
+class IngestIT {
+    static final String SHARED_BROKER = "tcp://127.0.0.1:1883";
+
+    static Path registry(Path dir) throws Exception {
+        Path f = dir.resolve("sensors.json");
+        Files.writeString(f, ReadingGenerator.registryJson(SensorProfile.defaults(5)));
+        return f;
+    }
+
+    static Map<String, String> flags(String brokerUrl, String prefix, Path rawDir, Path registry) {
+        Map<String, String> f = new HashMap<>();
+        f.put("--broker-url", brokerUrl);
+        f.put("--topics", prefix + "/#");
+        f.put("--topic-template", prefix + "/{sensor_id}/{metric}");
+        f.put("--client-id", prefix + "-collector");
+        f.put("--mqtt-session-expiry", "120s");
+        f.put("--raw-dir", rawDir.toString());
+        f.put("--sensors-file", registry.toString());
+        f.put("--batch-size", "200");
+        f.put("--flush-interval", "100ms");
+        return f;
+    }
+
+    static String[] args(Map<String, String> flags) {
+        List<String> out = new ArrayList<>(List.of("run"));
+        flags.forEach((k, v) -> {
+            out.add(k);
+            out.add(v);
+        });
+        return out.toArray(String[]::new);
+    }
+
+    static String prefix() {
+        return "it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static RunResult publish(String brokerUrl, String prefix, Faults faults, long count, double ratePerSensor) throws Exception {
+        return Simulator.sensors(new Simulator.Target(brokerUrl, prefix + "-sim", 1, null, null, prefix),
+                SensorProfile.defaults(5), faults, 7, ratePerSensor, count, Duration.ofMinutes(2), () -> false, l -> { });
+    }
+
+    static void mosquittoPub(String topic, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", "1883", "-q", "1", "-t", topic));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyMessage_becomesOneWholeRawLine_withItsQualityOrReason(@TempDir Path dir) throws Exception {
+        String prefix = prefix();
+        Path raw = dir.resolve("raw");
+        CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(SHARED_BROKER, prefix, raw, registry(dir)));
+        CountingMetrics metrics = new CountingMetrics();
+        RunResult sim;
+        try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
+            assertTrue(collector.start(Duration.ofSeconds(10)));
+            Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
+            sim = publish(SHARED_BROKER, prefix, new Faults(0.05, 0.05, 0.03, 0.03, 0.03), 900, 60);
+            mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "21.5");
+            mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "hello from a shell");
+            Path binary = dir.resolve("blob.bin");
+            Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+            mosquittoPub(prefix + "/Sensor 1/temperature", "-f", binary.toString());
+            Await.until("all messages written and acknowledged", Duration.ofSeconds(30), metrics::acked, sim.total() + 3);
+        }
+        assertEquals(0, sim.failed());
+        List<JsonNode> records = RawLines.records(raw);
+        assertEquals(sim.total() + 3, RawLines.count(raw), "one line per message");
+        assertEquals(sim.total() + 3, records.size(), "every line a whole record");
+
+        List<JsonNode> rejected = records.stream().filter(r -> r.has("error")).toList();
+        assertEquals(sim.count(Kind.MALFORMED) + 2, rejected.size());
+        Set<String> reasons = rejected.stream().map(r -> r.get("error").asText().replaceAll("\\d+", "N"))
+                .collect(Collectors.toSet());
+        assertTrue(reasons.contains("no timestamp (ts, timestamp or time)"), reasons.toString());
+        assertTrue(reasons.contains("value must be a number, got text 'n/a-N'"), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("not JSON: Unexpected end-of-input")), reasons.toString());
+        JsonNode text = records.stream().filter(r -> r.has("payload_text") && r.get("payload_text").asText().equals("hello from a shell")).findFirst().orElseThrow();
+        assertTrue(text.get("error").asText().startsWith("not JSON"), text.toString());
+        assertEquals(1, records.stream().filter(r -> r.has("payload_b64") && r.get("payload_b64").asText().equals("//4AAQ==")).count());
+
+        Map<Quality, Set<String>> keys = distinctKeysByQuality(raw, dir);
+        assertEquals(sim.count(Kind.VALID) + 1, keys.get(Quality.VALID).size(), "valid readings (+1 bare number)");
+        assertEquals(sim.count(Kind.OUT_OF_RANGE), keys.get(Quality.OUT_OF_RANGE).size());
+        assertEquals(sim.count(Kind.LATE), keys.get(Quality.STALE).size());
+        assertEquals(sim.count(Kind.UNKNOWN_SENSOR), keys.get(Quality.UNKNOWN_SENSOR).size());
+    }
+
+    /** Re-reads the raw lines through the same processing the loader and compaction use. */
+    static Map<Quality, Set<String>> distinctKeysByQuality(Path raw, Path dir) throws Exception {
+        var validator = Validators.create();
+        CollectorConfig c = ConfigLoader.load(null, Map.of(), Map.of("--topic-template", "+/{sensor_id}/{metric}"));
+        MessageProcessor processor = Collector.processor(c, validator, SensorRegistry.load(registry(dir), validator));
+        Map<Quality, Set<String>> keys = new EnumMap<>(Quality.class);
+        for (Quality q : Quality.values()) {
+            keys.put(q, new HashSet<>());
+        }
+        for (String line : RawLines.all(raw)) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            MappedMessage m = processor.process(RawLineCodec.decode(b, 0, b.length));
+            for (Reading r : m.readings()) {
+                keys.get(r.quality()).add(r.sensorId() + "|" + r.metric() + "|" + r.ts());
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void nothingIsAcknowledged_beforeItsLineIsOnDisk(@TempDir Path dir) throws Exception {
+        String prefix = prefix();
+        Path raw = dir.resolve("raw");
+        Files.writeString(raw, "a file where the raw directory should be: every append fails");
+        CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(SHARED_BROKER, prefix, raw, registry(dir)));
+        CountingMetrics first = new CountingMetrics();
+        RunResult sim;
+        try (Collector collector = new Collector(config, first, Clock.systemUTC())) {
+            assertTrue(collector.start(Duration.ofSeconds(10)));
+            Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
+            sim = publish(SHARED_BROKER, prefix, Faults.NONE, 50, 50);
+            Await.until("all received", Duration.ofSeconds(20), first::received, 50L);
+            Await.until("append failed", Duration.ofSeconds(10), () -> first.rawWriteFailures() > 0);
+        }
+        assertEquals(0, first.acked());
+
+        Files.delete(raw);
+        CountingMetrics second = new CountingMetrics();
+        try (Collector collector = new Collector(config, second, Clock.systemUTC())) {
+            assertTrue(collector.start(Duration.ofSeconds(10)));
+            Await.until("the broker redelivers every unacknowledged message", Duration.ofSeconds(30), second::acked, 50L);
+        }
+        List<JsonNode> records = RawLines.records(raw);
+        assertEquals(50, sim.total());
+        assertEquals(50, records.stream().map(r -> r.get("payload").toString()).distinct().count());
+    }
+
+    @Test
+    void killMinus9_midStream_thenRestart_losesNoMessage_andSigtermExitsZero(@TempDir Path dir) throws Exception {
+        String prefix = prefix();
+        Path raw = dir.resolve("raw");
+        Path log = dir.resolve("collector.log");
+        try (PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
+            String[] args = args(flags(broker.url(), prefix, raw, registry(dir)));
+            CollectorProcess first = CollectorProcess.start(log, args).awaitSubscribed(1);
+            CompletableFuture<RunResult> sim = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return publish(broker.url(), prefix, Faults.NONE, 4000, 200);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("some lines on disk", Duration.ofSeconds(30), () -> RawLines.count(raw) >= 800);
+            first.kill();
+            try (CollectorProcess second = CollectorProcess.start(log, args).awaitSubscribed(2)) {
+                RunResult published = sim.get();
+                assertEquals(0, published.failed());
+                Await.until("every published message in the raw log", Duration.ofSeconds(60),
+                        () -> RawLines.records(raw).stream().map(r -> r.get("payload").toString()).distinct().count(),
+                        published.total());
+                assertEquals(0, second.terminate(Duration.ofSeconds(20)), second.output());
+            }
+            long torn = RawLines.count(raw) - RawLines.records(raw).size();
+            assertTrue(torn <= 1, "at most the one line being written at the kill is torn, got " + torn);
+        }
+    }
+}

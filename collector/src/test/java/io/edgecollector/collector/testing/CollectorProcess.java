@@ -1,0 +1,76 @@
+package io.edgecollector.collector.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** `java -jar target/collector.jar ...` as a separate process, so a test can kill -9 it. */
+public final class CollectorProcess implements AutoCloseable {
+    public static final Path JAR = Path.of("target/collector.jar");
+
+    private final Process process;
+    private final Path log;
+
+    private CollectorProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static CollectorProcess start(Path log, String... args) throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests with mvn verify");
+        }
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        return new CollectorProcess(p, log);
+    }
+
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Waits until the n-th "event=subscribed" line in the shared log file. */
+    public CollectorProcess awaitSubscribed(int times) {
+        Await.until("collector subscribed (" + times + ")", Duration.ofSeconds(30),
+                () -> output().split("event=subscribed", -1).length - 1 >= times || !process.isAlive());
+        if (!process.isAlive()) {
+            throw new IllegalStateException("collector exited with " + process.exitValue() + ":\n" + output());
+        }
+        return this;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: no flush, no acknowledgements, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then the exit code (or -1 if it did not exit within the limit). */
+    public int terminate(Duration limit) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
