@@ -2,18 +2,23 @@ package io.edgecollector.collector;
 
 import io.edgecollector.collector.buffer.BatchWriter;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.ingest.Ingestor;
 import io.edgecollector.collector.ingest.MqttIntake;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.PayloadDecoder;
 import io.edgecollector.collector.parse.ReadingMapper;
 import io.edgecollector.collector.parse.TopicTemplate;
+import io.edgecollector.collector.postgres.Database;
+import io.edgecollector.collector.postgres.PostgresLoader;
+import io.edgecollector.collector.postgres.SchemaTooNewException;
 import io.edgecollector.collector.rawlog.RawLog;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.QualityRules;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
 import jakarta.validation.Validator;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -22,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's pipeline: MQTT intake, parse and validate, count/time buffer, raw log (append +
- * fsync, then ack). {@link #close()} stops intake, flushes and acknowledges what was taken,
+ * fsync, then ack), and the loader that follows the raw log into PostgreSQL. {@link #close()} stops intake, flushes and acknowledges what was taken,
  * then disconnects; it is safe to call twice.
  */
 public final class Collector implements AutoCloseable {
@@ -33,6 +38,8 @@ public final class Collector implements AutoCloseable {
     private final BatchWriter writer;
     private final MqttIntake intake;
     private final SensorRegistry registry;
+    private final Database database;
+    private final PostgresLoader loader;
     private boolean closed;
 
     public Collector(CollectorConfig config, Metrics metrics, Clock clock) throws MqttException {
@@ -41,7 +48,9 @@ public final class Collector implements AutoCloseable {
         this.registry = SensorRegistry.load(config.sensorsFile(), validator);
         MessageProcessor processor = processor(config, validator, registry);
         this.rawLog = new RawLog(config.rawDir(), config.instanceId());
-        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, () -> { });
+        this.database = new Database(config);
+        this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics);
+        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, loader::wake);
         Ingestor ingestor = new Ingestor(new PayloadDecoder(config.maxPayloadBytes()), processor, writer, metrics, clock);
         this.intake = new MqttIntake(config, ingestor::handle, metrics);
     }
@@ -53,15 +62,36 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Starts the writer and connects to the broker, retrying with capped backoff for up to
-     * maxWait (the daemon waits for as long as it takes).
+     * Prepares the database (create, migrate, sync the registry) if it answers, starts the
+     * writer and the loader, and connects to the broker, retrying with capped backoff for up to
+     * maxWait (the daemon waits for as long as it takes). An unreachable database does not stop
+     * intake: the raw files keep everything until it returns.
      * @return whether the broker answered in time
+     * @throws SchemaTooNewException when the database was migrated by a newer collector
      */
     public boolean start(Duration maxWait) throws InterruptedException {
-        LOG.info("event=starting raw_dir={} sensors_registered={} batch_size={} flush_interval={}",
-                config.rawDir().toAbsolutePath(), registry.size(), config.batchSize(), config.flushInterval());
+        LOG.info("event=starting raw_dir={} sensors_registered={} batch_size={} flush_interval={} db={}",
+                config.rawDir().toAbsolutePath(), registry.size(), config.batchSize(), config.flushInterval(),
+                Secret.maskUrl(config.dbUrl()));
+        try {
+            loader.prepare();
+        } catch (SQLException e) {
+            LOG.warn("event=database_unavailable cause=\"{}\"; ingesting into raw files, loading when it returns",
+                    e.getMessage());
+        }
         writer.start();
+        loader.start();
         return intake.start(maxWait);
+    }
+
+    /** Whether the database is prepared and loading. */
+    public boolean isDatabaseReady() {
+        return loader.isReady();
+    }
+
+    /** Raw bytes not yet loaded into PostgreSQL. */
+    public long backlogBytes() {
+        return loader.backlogBytes();
     }
 
     public boolean isSubscribed() {
@@ -78,6 +108,8 @@ public final class Collector implements AutoCloseable {
         writer.close();
         intake.close();
         rawLog.close();
+        loader.close();
+        database.close();
         LOG.info("event=stopped");
     }
 }

@@ -2,7 +2,9 @@ package io.edgecollector.collector;
 
 import io.edgecollector.collector.cli.CheckConfigCommand;
 import io.edgecollector.collector.cli.ConfigOptions;
+import io.edgecollector.collector.cli.DbCommand;
 import io.edgecollector.collector.cli.DemoCommand;
+import io.edgecollector.collector.cli.ReplayCommand;
 import io.edgecollector.collector.cli.RunCommand;
 import io.edgecollector.collector.config.ConfigException;
 import java.util.Map;
@@ -15,7 +17,8 @@ import picocli.CommandLine.ScopeType;
 /** Entry point: `java -jar collector.jar <command>`. */
 @Command(name = "collector", mixinStandardHelpOptions = true, version = "edge-collector 0.1.0",
         description = "MQTT edge collector: durable raw JSONL, PostgreSQL loading, Parquet compaction.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ReplayCommand.class, DbCommand.class, CheckConfigCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CollectorMain {
     public static final int EXIT_CONFIG = 2;
 

@@ -15,7 +15,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.edgecollector.collector.config.Secret;
+import io.edgecollector.collector.postgres.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
         CollectorConfig config = options.load(demoDefaults(profiles));
         CountingMetrics metrics = new CountingMetrics();
         RunResult published;
+        Instant started = Instant.now();
         out.println("demo: collector + " + sensors + " simulated sensors at " + rate + "/s each for " + duration
                 + " against " + config.brokerUrl());
         out.flush();
@@ -70,8 +79,11 @@ public final class DemoCommand implements Callable<Integer> {
             published = Simulator.sensors(target, profiles, faults, 42, rate, 0,
                     io.edgecollector.collector.config.Durations.parse(duration), () -> false, line -> { });
             await(() -> metrics.acked() >= published.total(), Duration.ofSeconds(15));
+            await(() -> collector.isDatabaseReady() && collector.backlogBytes() == 0 && metrics.linesLoaded() >= metrics.acked(),
+                    Duration.ofSeconds(15));
+            printSummary(out, published, metrics, config);
+            printDatabase(out, config, collector.isDatabaseReady(), started);
         }
-        printSummary(out, published, metrics, config);
         return metrics.acked() >= published.total() ? 0 : 1;
     }
 
@@ -90,6 +102,40 @@ public final class DemoCommand implements Callable<Integer> {
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+    }
+
+    private static void printDatabase(PrintWriter out, CollectorConfig config, boolean ready, Instant since) throws SQLException {
+        if (!ready) {
+            out.println("postgresql: not reachable at " + Secret.maskUrl(config.dbUrl())
+                    + "; everything is in the raw files and loads when it returns");
+            out.flush();
+            return;
+        }
+        try (Database db = new Database(config); Connection c = db.pool().getConnection();
+             PreparedStatement rows = c.prepareStatement(
+                     "SELECT quality, count(*) FROM measurements WHERE received_at >= ? GROUP BY quality ORDER BY quality");
+             PreparedStatement rejected = c.prepareStatement("SELECT count(*) FROM rejected_messages WHERE received_at >= ?")) {
+            rows.setTimestamp(1, Timestamp.from(since));
+            StringBuilder line = new StringBuilder("postgresql (" + Secret.maskUrl(config.dbUrl()) + "): rows by quality:");
+            try (ResultSet rs = rows.executeQuery()) {
+                while (rs.next()) {
+                    line.append(' ').append(rs.getString(1)).append('=').append(rs.getLong(2));
+                }
+            }
+            rejected.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet rs = rejected.executeQuery()) {
+                rs.next();
+                line.append("; rejected_messages=").append(rs.getLong(1));
+            }
+            out.println(line);
+            out.println("try: psql " + psqlTarget(config) + " -c 'SELECT * FROM latest_readings'");
+            out.flush();
+        }
+    }
+
+    private static String psqlTarget(CollectorConfig config) {
+        String url = config.dbUrl().replaceFirst("^jdbc:", "").replaceAll("\\?.*$", "");
+        return url.replace("postgresql://", "postgresql://" + config.dbUser() + "@");
     }
 
     private static void printSummary(PrintWriter out, RunResult published, CountingMetrics m, CollectorConfig config)

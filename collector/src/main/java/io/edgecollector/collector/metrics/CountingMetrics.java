@@ -13,6 +13,7 @@ public class CountingMetrics implements Metrics {
     private final LongAdder batches = new LongAdder();
     private final LongAdder rawWriteFailures = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
+    private final LongAdder linesLoaded = new LongAdder();
     private final LongAdder rowsLoaded = new LongAdder();
     private final LongAdder rowsInserted = new LongAdder();
     private final LongAdder rejectionsLoaded = new LongAdder();
@@ -59,7 +60,8 @@ public class CountingMetrics implements Metrics {
     }
 
     @Override
-    public void rowsLoaded(int readings, int inserted, int rejections) {
+    public void rawLinesLoaded(long lines, long readings, long inserted, long rejections) {
+        linesLoaded.add(lines);
         rowsLoaded.add(readings);
         rowsInserted.add(inserted);
         rejectionsLoaded.add(rejections);
@@ -92,6 +94,10 @@ public class CountingMetrics implements Metrics {
 
     public long reconnects() {
         return reconnects.sum();
+    }
+
+    public long linesLoaded() {
+        return linesLoaded.sum();
     }
 
     public long rowsInserted() {

@@ -28,7 +28,7 @@ public interface Metrics {
     default void brokerDisconnected() {
     }
 
-    default void rowsLoaded(int readings, int inserted, int rejections) {
+    default void rawLinesLoaded(long lines, long readings, long inserted, long rejections) {
     }
 
     default void loadFailed() {

@@ -1,0 +1,207 @@
+package io.edgecollector.collector.postgres;
+
+import io.edgecollector.collector.parse.Reading;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.TreeSet;
+import org.postgresql.PGConnection;
+
+/**
+ * Loads one batch in one transaction: readings by COPY into a session-local stage table, then
+ * INSERT ... ON CONFLICT DO NOTHING into measurements (duplicates absorbed) while the rows that
+ * really landed feed measurements_1min; rejections; and the raw file's checkpoint. Either all of
+ * it commits or none, so a crash never loses or doubles a row.
+ */
+public final class CopyLoader {
+    /** Months further than this from receipt go to the default partition instead of their own. */
+    private static final int PARTITION_MONTHS_BACK = 13;
+    private static final int PARTITION_MONTHS_AHEAD = 2;
+
+    private static final String STAGE = """
+            CREATE TEMP TABLE IF NOT EXISTS stage_measurements
+            (LIKE measurements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""";
+    private static final String COPY = "COPY stage_measurements (sensor_id, metric, ts, value, unit, quality, topic, received_at) "
+            + "FROM STDIN";
+    private static final String MERGE = """
+            WITH inserted AS (
+                INSERT INTO measurements SELECT * FROM stage_measurements
+                ON CONFLICT DO NOTHING
+                RETURNING sensor_id, metric, ts, value, quality
+            ), resampled AS (
+                INSERT INTO measurements_1min AS m (sensor_id, metric, minute, count, min, max, sum, valid_count)
+                SELECT sensor_id, metric, date_trunc('minute', ts), count(*), min(value), max(value), sum(value),
+                       count(*) FILTER (WHERE quality = 'valid')
+                FROM inserted
+                WHERE value IS NOT NULL AND quality <> 'missing_value'
+                GROUP BY sensor_id, metric, date_trunc('minute', ts)
+                ON CONFLICT (sensor_id, metric, minute) DO UPDATE SET
+                    count = m.count + excluded.count,
+                    min = least(m.min, excluded.min),
+                    max = greatest(m.max, excluded.max),
+                    sum = m.sum + excluded.sum,
+                    valid_count = m.valid_count + excluded.valid_count
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM resampled)""";
+    private static final String REJECT = "INSERT INTO rejected_messages (received_at, topic, payload, reason, raw_file, raw_offset) "
+            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (raw_file, raw_offset) DO NOTHING";
+    private static final String CHECKPOINT = """
+            INSERT INTO load_checkpoint (raw_file, byte_offset, lines, updated_at) VALUES (?, ?, ?, now())
+            ON CONFLICT (raw_file) DO UPDATE SET byte_offset = excluded.byte_offset,
+                lines = load_checkpoint.lines + excluded.lines, updated_at = now()""";
+
+    private final Set<YearMonth> partitions = new TreeSet<>();
+
+    /** Loads the batch; returns how many readings were new rows. */
+    public int load(Connection c, LoadBatch batch) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            ensurePartitions(c, batch);
+            int inserted = batch.readings().isEmpty() ? 0 : loadReadings(c, batch);
+            loadRejections(c, batch);
+            try (PreparedStatement p = c.prepareStatement(CHECKPOINT)) {
+                p.setString(1, batch.rawFile());
+                p.setLong(2, batch.toOffset());
+                p.setLong(3, batch.lines());
+                p.executeUpdate();
+            }
+            c.commit();
+            return inserted;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** The checkpoint of a raw file: the byte offset up to which it is loaded (0 if never). */
+    public static long checkpoint(Connection c, String rawFile) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT byte_offset FROM load_checkpoint WHERE raw_file = ?")) {
+            p.setString(1, rawFile);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private void ensurePartitions(Connection c, LoadBatch batch) throws SQLException {
+        Set<YearMonth> needed = new TreeSet<>();
+        for (Reading r : batch.readings()) {
+            YearMonth month = YearMonth.from(r.ts().atZone(ZoneOffset.UTC));
+            YearMonth received = YearMonth.from(r.receivedAt().atZone(ZoneOffset.UTC));
+            boolean near = !month.isBefore(received.minusMonths(PARTITION_MONTHS_BACK))
+                    && !month.isAfter(received.plusMonths(PARTITION_MONTHS_AHEAD));
+            if (near && !partitions.contains(month)) {
+                needed.add(month);
+            }
+        }
+        for (YearMonth month : needed) {
+            try (PreparedStatement p = c.prepareStatement("SELECT ensure_measurement_partition(?::date)")) {
+                p.setString(1, month.atDay(1).toString());
+                p.execute();
+            }
+        }
+        c.commit();
+        partitions.addAll(needed);
+    }
+
+    private int loadReadings(Connection c, LoadBatch batch) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(STAGE);
+        }
+        byte[] rows = CopyText.encode(batch.readings());
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new ByteArrayInputStream(rows));
+        } catch (IOException e) {
+            throw new SQLException("COPY into stage_measurements failed: " + e.getMessage(), "08000", e);
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(MERGE)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void loadRejections(Connection c, LoadBatch batch) throws SQLException {
+        if (batch.rejections().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement(REJECT)) {
+            for (LoadBatch.Rejection r : batch.rejections()) {
+                p.setTimestamp(1, Timestamp.from(r.receivedAt()));
+                p.setString(2, CopyText.clean(r.topic()));
+                p.setString(3, CopyText.clean(r.payload()));
+                p.setString(4, CopyText.clean(r.reason()));
+                p.setString(5, batch.rawFile());
+                p.setLong(6, r.rawOffset());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    static String iso(Instant t) {
+        return t.toString();
+    }
+
+    /** Text COPY encoding of readings. */
+    static final class CopyText {
+        private CopyText() {
+        }
+
+        static byte[] encode(java.util.List<Reading> readings) {
+            StringBuilder sb = new StringBuilder(readings.size() * 128);
+            for (Reading r : readings) {
+                field(sb, r.sensorId()).append('\t');
+                field(sb, r.metric()).append('\t');
+                sb.append(iso(r.ts())).append('\t');
+                if (r.value() == null) {
+                    sb.append("\\N");
+                } else {
+                    sb.append(r.value().doubleValue());
+                }
+                sb.append('\t');
+                field(sb, r.unit()).append('\t');
+                sb.append(r.quality().label()).append('\t');
+                field(sb, r.topic()).append('\t');
+                sb.append(iso(r.receivedAt())).append('\n');
+            }
+            return sb.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        private static StringBuilder field(StringBuilder sb, String v) {
+            if (v == null) {
+                return sb.append("\\N");
+            }
+            for (int i = 0; i < v.length(); i++) {
+                char ch = v.charAt(i);
+                switch (ch) {
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    case '\0' -> sb.append("\\\\u0000");
+                    default -> sb.append(ch);
+                }
+            }
+            return sb;
+        }
+
+        /** PostgreSQL text cannot hold NUL characters: they are written as the six characters \u0000. */
+        static String clean(String s) {
+            return s == null || s.indexOf('\0') < 0 ? s : s.replace("\0", "\\u0000");
+        }
+    }
+}

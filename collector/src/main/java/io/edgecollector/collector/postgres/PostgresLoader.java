@@ -1,0 +1,187 @@
+package io.edgecollector.collector.postgres;
+
+import io.edgecollector.collector.metrics.Metrics;
+import io.edgecollector.collector.rawlog.RawFiles;
+import io.edgecollector.collector.validate.MessageProcessor;
+import io.edgecollector.collector.validate.SensorRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's loader thread: follows this instance's raw files and loads them into
+ * PostgreSQL from their checkpoints. The raw log is the write-ahead log, so when the database
+ * is away nothing waits in memory: the loader retries with capped backoff and catches up from
+ * the files when the database returns.
+ */
+public final class PostgresLoader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresLoader.class);
+    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private final Database db;
+    private final SensorRegistry registry;
+    private final Path rawDir;
+    private final String instanceId;
+    private final Metrics metrics;
+    private final RawFileLoader files;
+    private final Map<String, Long> offsets = new HashMap<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean ready;
+    private volatile long backlogBytes;
+    private long lastReport;
+
+    public PostgresLoader(Database db, SensorRegistry registry, MessageProcessor processor, Path rawDir,
+                          String instanceId, Metrics metrics) {
+        this.db = db;
+        this.registry = registry;
+        this.rawDir = rawDir;
+        this.instanceId = instanceId;
+        this.metrics = metrics;
+        this.files = new RawFileLoader(db.pool(), processor);
+        this.thread = new Thread(this::loop, "collector-loader");
+    }
+
+    /**
+     * Creates and migrates the database and syncs the registry, once.
+     * @throws SchemaTooNewException when the schema is newer than this collector knows
+     * @throws SQLException when the database cannot be reached or prepared
+     */
+    public void prepare() throws SQLException {
+        db.createIfMissing();
+        String version = db.migrate();
+        SensorSync.sync(db.pool(), registry);
+        offsets.clear();
+        ready = true;
+        LOG.info("event=database_ready schema_version={} sensors_synced={}", version, registry.size());
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Called after each durable raw batch: there is something new to load. */
+    public void wake() {
+        wake.release();
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Bytes of raw files not yet loaded, as of the last pass. */
+    public long backlogBytes() {
+        return backlogBytes;
+    }
+
+    private void loop() {
+        long backoffMs = 500;
+        while (running) {
+            try {
+                if (!ready) {
+                    prepare();
+                }
+                boolean progress = loadAll();
+                backoffMs = 500;
+                if (!progress) {
+                    wake.tryAcquire(1, TimeUnit.SECONDS);
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SchemaTooNewException e) {
+                ready = false;
+                report("event=load_stopped cause=\"" + e.getMessage() + "\"; raw files keep everything");
+                backoffMs = MAX_BACKOFF_MS;
+                sleep(backoffMs);
+            } catch (SQLException | IOException | RuntimeException e) {
+                if (!(e instanceof SQLException sql) || Sql.isConnectionError(sql)) {
+                    ready = false;
+                }
+                metrics.loadFailed();
+                report("event=load_failed cause=\"" + e.getMessage() + "\" retry_in=" + backoffMs
+                        + "ms backlog_bytes=" + backlogBytes + "; raw files keep everything");
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    private boolean loadAll() throws SQLException, IOException {
+        boolean progress = false;
+        long backlog = 0;
+        for (Path file : RawFiles.list(rawDir, instanceId)) {
+            String name = file.getFileName().toString();
+            long offset = offsetOf(name);
+            long size = Files.size(file);
+            if (size > offset && running) {
+                RawFileLoader.Result r = files.load(file, offset, () -> !running);
+                offsets.put(name, r.endOffset());
+                if (r.lines() > 0) {
+                    progress = true;
+                    metrics.rawLinesLoaded(r.lines(), r.readings(), r.inserted(), r.rejections());
+                }
+                offset = r.endOffset();
+            }
+            backlog += Math.max(0, size - offset);
+        }
+        backlogBytes = backlog;
+        return progress;
+    }
+
+    private long offsetOf(String name) throws SQLException {
+        Long known = offsets.get(name);
+        if (known != null) {
+            return known;
+        }
+        try (Connection c = db.pool().getConnection()) {
+            long offset = CopyLoader.checkpoint(c, name);
+            offsets.put(name, offset);
+            return offset;
+        }
+    }
+
+    private void report(String line) {
+        long now = System.nanoTime();
+        if (lastReport == 0 || now - lastReport >= REPORT_EVERY_NANOS) {
+            lastReport = now;
+            LOG.error(line);
+        }
+    }
+
+    /** Backs off; only close() cuts it short (new raw lines do not, or an outage would retry at flush rate). */
+    private void sleep(long ms) {
+        try {
+            stopped.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Stops after the current chunk (bounded: one transaction). */
+    @Override
+    public void close() {
+        running = false;
+        stopped.countDown();
+        wake.release();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

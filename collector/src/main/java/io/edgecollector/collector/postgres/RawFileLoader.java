@@ -1,0 +1,171 @@
+package io.edgecollector.collector.postgres;
+
+import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.rawlog.RawChunk;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.collector.validate.MessageProcessor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads one raw file into PostgreSQL from its checkpoint onwards, a chunk of lines per
+ * transaction. Used by the daemon's loader thread and by `collector replay`. A torn line (left
+ * by a crash mid-write; its message was never acknowledged and came again) is skipped.
+ */
+public final class RawFileLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(RawFileLoader.class);
+    static final int CHUNK_BYTES = 4 * 1024 * 1024;
+    static final int CHUNK_LINES = 5_000;
+
+    /** What loading a file did. */
+    public record Result(long lines, long readings, long inserted, long rejections, long tornLines, long endOffset) {
+        Result plus(Result o) {
+            return new Result(lines + o.lines, readings + o.readings, inserted + o.inserted,
+                    rejections + o.rejections, tornLines + o.tornLines, o.endOffset);
+        }
+    }
+
+    private final DataSource pool;
+    private final MessageProcessor processor;
+    private final CopyLoader copy = new CopyLoader();
+
+    public RawFileLoader(DataSource pool, MessageProcessor processor) {
+        this.pool = pool;
+        this.processor = processor;
+    }
+
+    /**
+     * Loads the file from the given offset (its checkpoint, or 0 to load it all again) to the
+     * last whole line. Stops early and returns when stop() says so between chunks.
+     */
+    public Result load(Path file, long fromOffset, BooleanSupplier stop) throws IOException, SQLException {
+        String name = file.getFileName().toString();
+        Result total = new Result(0, 0, 0, 0, 0, fromOffset);
+        long offset = fromOffset;
+        while (!stop.getAsBoolean() && Files.size(file) > offset) {
+            RawChunk chunk = RawChunk.read(file, offset, CHUNK_BYTES, CHUNK_LINES);
+            if (chunk.lines().isEmpty()) {
+                break;
+            }
+            Result r = loadChunk(name, chunk);
+            total = total.plus(r);
+            offset = chunk.endOffset();
+        }
+        return total;
+    }
+
+    private Result loadChunk(String name, RawChunk chunk) throws SQLException {
+        List<Item> items = prepare(name, chunk);
+        int torn = (int) items.stream().filter(i -> i.readings() == null).count();
+        LoadBatch batch = batch(name, chunk.startOffset(), chunk.endOffset(), items);
+        try (Connection c = pool.getConnection()) {
+            int inserted = copy.load(c, batch);
+            return new Result(batch.lines(), batch.readings().size(), inserted, batch.rejections().size(),
+                    torn, chunk.endOffset());
+        } catch (SQLException e) {
+            if (!Sql.isDataError(e)) {
+                throw e;
+            }
+            LOG.warn("event=batch_refused file={} offset={} cause=\"{}\"; loading its lines one by one",
+                    name, chunk.startOffset(), e.getMessage());
+            return loadOneByOne(name, chunk, items, torn);
+        }
+    }
+
+    /**
+     * The database refused something in the batch: load each line alone, so only a line the
+     * database refuses is set aside, as a rejection that says why.
+     */
+    private Result loadOneByOne(String name, RawChunk chunk, List<Item> items, int torn) throws SQLException {
+        long readings = 0;
+        long inserted = 0;
+        long rejections = 0;
+        long end = 0;
+        try (Connection c = pool.getConnection()) {
+            for (Item item : items) {
+                LoadBatch single = batch(name, item.offset(), item.end(), List.of(item));
+                try {
+                    inserted += copy.load(c, single);
+                    readings += single.readings().size();
+                    rejections += single.rejections().size();
+                } catch (SQLException e) {
+                    if (!Sql.isDataError(e)) {
+                        throw e;
+                    }
+                    LoadBatch.Rejection refused = new LoadBatch.Rejection(item.receivedAt(), item.topic(),
+                            payloadText(chunk, item.line()), "database refused the reading: " + e.getMessage(), item.offset());
+                    copy.load(c, new LoadBatch(name, item.offset(), item.end(), 1, List.of(), List.of(refused)));
+                    rejections++;
+                }
+                end = item.end();
+            }
+        }
+        return new Result(items.size(), readings, inserted, rejections, torn, end);
+    }
+
+    /** One raw line: its readings (null for a torn line) and its rejection (or null). */
+    private record Item(RawChunk.Line line, Instant receivedAt, String topic, List<Reading> readings,
+                        LoadBatch.Rejection rejection) {
+        long offset() {
+            return line.fileOffset();
+        }
+
+        long end() {
+            return line.fileOffset() + line.length() + 1;
+        }
+    }
+
+    private static LoadBatch batch(String name, long from, long to, List<Item> items) {
+        List<Reading> readings = new ArrayList<>();
+        List<LoadBatch.Rejection> rejections = new ArrayList<>();
+        for (Item i : items) {
+            if (i.readings() != null) {
+                readings.addAll(i.readings());
+            }
+            if (i.rejection() != null) {
+                rejections.add(i.rejection());
+            }
+        }
+        return new LoadBatch(name, from, to, items.size(), readings, rejections);
+    }
+
+    private List<Item> prepare(String name, RawChunk chunk) {
+        List<Item> items = new ArrayList<>(chunk.lines().size());
+        for (RawChunk.Line line : chunk.lines()) {
+            RawMessage message;
+            try {
+                message = RawLineCodec.decode(chunk.buffer(), line.start(), line.length());
+            } catch (IOException e) {
+                LOG.warn("event=torn_line_skipped file={} offset={}", name, line.fileOffset());
+                items.add(new Item(line, null, null, null, null));
+                continue;
+            }
+            MappedMessage mapped = processor.process(message);
+            LoadBatch.Rejection rejection = mapped.rejections().isEmpty() ? null : new LoadBatch.Rejection(
+                    message.receivedAt(), message.topic(), payloadText(chunk, line),
+                    String.join("; ", mapped.rejections()), line.fileOffset());
+            items.add(new Item(line, message.receivedAt(), message.topic(), mapped.readings(), rejection));
+        }
+        return items;
+    }
+
+    private static String payloadText(RawChunk chunk, RawChunk.Line line) {
+        try {
+            return RawLineCodec.payloadText(chunk.buffer(), line.start(), line.length());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
