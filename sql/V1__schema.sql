@@ -44,11 +44,15 @@ CREATE TABLE rejected_messages (
     reason      text        NOT NULL,
     raw_file    text        NOT NULL,
     raw_offset  bigint      NOT NULL,
+    redelivered boolean     NOT NULL DEFAULT false,
     UNIQUE (raw_file, raw_offset)
 );
 COMMENT ON TABLE rejected_messages IS 'Messages (or parts of messages) that could not become readings, with the reason.';
 COMMENT ON COLUMN rejected_messages.raw_offset IS 'Byte offset of the message''s line in raw_file.';
+COMMENT ON COLUMN rejected_messages.redelivered IS 'The broker delivered the message again after a reconnect (MQTT DUP).';
 CREATE INDEX rejected_messages_received_at_idx ON rejected_messages (received_at);
+-- finds an earlier copy of a redelivered message
+CREATE INDEX rejected_messages_message_idx ON rejected_messages (md5(topic || payload));
 
 -- 1-minute resample, maintained as rows land: only newly inserted readings are added, so a
 -- reading loaded twice is counted once. Missing values are not counted.

@@ -44,22 +44,22 @@ public final class Ingestor {
     }
 
     /** Returns false when the message was not taken (the collector is stopping); it stays unacknowledged. */
-    public boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException {
+    public boolean handle(String topic, byte[] payload, int qos, boolean dup, Pending.Ack ack) throws InterruptedException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         metrics.messageReceived();
         RawLine line;
         try {
-            line = encode(topic, payload, qos, receivedAt);
+            line = encode(topic, payload, qos, dup, receivedAt);
         } catch (RuntimeException e) {
             LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
-            line = RawLineCodec.encode(receivedAt, topic, qos, payload, false, "internal error: " + e);
+            line = RawLineCodec.encode(receivedAt, topic, qos, dup, payload, false, "internal error: " + e);
         }
         return writer.submit(new Pending(line, ack, System.nanoTime()));
     }
 
-    private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt) {
+    private RawLine encode(String topic, byte[] payload, int qos, boolean dup, Instant receivedAt) {
         PayloadDecoder.Decoded decoded = decoder.decode(payload);
-        MappedMessage result = processor.process(new RawMessage(receivedAt, topic, qos, decoded.json(), decoded.error()));
+        MappedMessage result = processor.process(new RawMessage(receivedAt, topic, qos, dup, decoded.json(), decoded.error()));
         for (Reading r : result.readings()) {
             metrics.readingAccepted(r.quality());
         }
@@ -69,7 +69,7 @@ public final class Ingestor {
             metrics.messageRejected();
             logRejection(topic, error);
         }
-        return RawLineCodec.encode(receivedAt, topic, qos, payload, decoded.json() != null, error);
+        return RawLineCodec.encode(receivedAt, topic, qos, dup, payload, decoded.json() != null, error);
     }
 
     private void logRejection(String topic, String error) {

@@ -35,7 +35,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
 
     /** Receives each message on the client's callback thread. */
     public interface Handler {
-        boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException;
+        boolean handle(String topic, byte[] payload, int qos, boolean dup, Pending.Ack ack) throws InterruptedException;
     }
 
     private final CollectorConfig config;
@@ -147,7 +147,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         int id = message.getId();
         Pending.Ack ack = qos == 0 ? Pending.Ack.NONE : () -> acknowledge(id, qos, conn);
         try {
-            handler.handle(topic, message.getPayload(), qos, ack);
+            handler.handle(topic, message.getPayload(), qos, message.isDuplicate(), ack);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -20,7 +20,9 @@ import org.postgresql.PGConnection;
 /**
  * Loads one batch in one transaction: readings by COPY into a session-local stage table, then
  * INSERT ... ON CONFLICT DO NOTHING into measurements (duplicates absorbed) while the rows that
- * really landed feed measurements_1min; rejections; and the raw file's checkpoint. Either all of
+ * really landed feed measurements_1min; rejections (one the broker redelivered after a
+ * reconnect is skipped when the same topic and payload are on record); and the raw file's
+ * checkpoint. Either all of
  * it commits or none, so a crash never loses or doubles a row.
  */
 public final class CopyLoader {
@@ -54,8 +56,13 @@ public final class CopyLoader {
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM resampled)""";
-    private static final String REJECT = "INSERT INTO rejected_messages (received_at, topic, payload, reason, raw_file, raw_offset) "
-            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (raw_file, raw_offset) DO NOTHING";
+    private static final String REJECT = """
+            INSERT INTO rejected_messages (received_at, topic, payload, reason, raw_file, raw_offset, redelivered)
+            SELECT ?, ?, ?, ?, ?, ?, ?
+            WHERE NOT (?::boolean AND EXISTS (SELECT 1 FROM rejected_messages r
+                                              WHERE md5(r.topic || r.payload) = md5(?::text || ?::text)
+                                                AND r.topic = ? AND r.payload = ?))
+            ON CONFLICT (raw_file, raw_offset) DO NOTHING""";
     private static final String CHECKPOINT = """
             INSERT INTO load_checkpoint (raw_file, byte_offset, lines, updated_at) VALUES (?, ?, ?, now())
             ON CONFLICT (raw_file) DO UPDATE SET byte_offset = excluded.byte_offset,
@@ -140,12 +147,20 @@ public final class CopyLoader {
         }
         try (PreparedStatement p = c.prepareStatement(REJECT)) {
             for (LoadBatch.Rejection r : batch.rejections()) {
+                String topic = CopyText.clean(r.topic());
+                String payload = CopyText.clean(r.payload());
                 p.setTimestamp(1, Timestamp.from(r.receivedAt()));
-                p.setString(2, CopyText.clean(r.topic()));
-                p.setString(3, CopyText.clean(r.payload()));
+                p.setString(2, topic);
+                p.setString(3, payload);
                 p.setString(4, CopyText.clean(r.reason()));
                 p.setString(5, batch.rawFile());
                 p.setLong(6, r.rawOffset());
+                p.setBoolean(7, r.redelivered());
+                p.setBoolean(8, r.redelivered());
+                p.setString(9, topic);
+                p.setString(10, payload);
+                p.setString(11, topic);
+                p.setString(12, payload);
                 p.addBatch();
             }
             p.executeBatch();

@@ -105,7 +105,8 @@ public final class RawFileLoader {
                         throw e;
                     }
                     LoadBatch.Rejection refused = new LoadBatch.Rejection(item.receivedAt(), item.topic(),
-                            payloadText(chunk, item.line()), "database refused the reading: " + e.getMessage(), item.offset());
+                            payloadText(chunk, item.line()), "database refused the reading: " + e.getMessage(), item.offset(),
+                            false);
                     copy.load(c, new LoadBatch(name, item.offset(), item.end(), 1, List.of(), List.of(refused)));
                     rejections++;
                 }
@@ -155,7 +156,7 @@ public final class RawFileLoader {
             MappedMessage mapped = processor.process(message);
             LoadBatch.Rejection rejection = mapped.rejections().isEmpty() ? null : new LoadBatch.Rejection(
                     message.receivedAt(), message.topic(), payloadText(chunk, line),
-                    String.join("; ", mapped.rejections()), line.fileOffset());
+                    String.join("; ", mapped.rejections()), line.fileOffset(), message.dup());
             items.add(new Item(line, message.receivedAt(), message.topic(), mapped.readings(), rejection));
         }
         return items;

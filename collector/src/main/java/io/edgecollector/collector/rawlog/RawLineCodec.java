@@ -17,7 +17,8 @@ import java.util.Base64;
 /**
  * The raw line format: {"received_at":"...","topic":"...","qos":1,"payload":<JSON as sent>}
  * with "payload_text" (UTF-8 that is not JSON) or "payload_b64" (other bytes) instead of
- * "payload", and "error" when the message or some of its items were rejected.
+ * "payload", "error" when the message or some of its items were rejected, and "dup":true when
+ * the broker delivered the message again after a reconnect.
  */
 public final class RawLineCodec {
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
@@ -34,6 +35,12 @@ public final class RawLineCodec {
      * @param error    rejection reasons, or null
      */
     public static RawLine encode(Instant receivedAt, String topic, int qos, byte[] payload, boolean isJson, String error) {
+        return encode(receivedAt, topic, qos, false, payload, isJson, error);
+    }
+
+    /** As above, marking a message the broker delivered again (MQTT DUP flag) with "dup":true. */
+    public static RawLine encode(Instant receivedAt, String topic, int qos, boolean dup, byte[] payload, boolean isJson,
+                                 String error) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + topic.length() + 96);
         write(out, "{\"received_at\":\"");
         write(out, receivedAt.toString());
@@ -41,6 +48,9 @@ public final class RawLineCodec {
         out.writeBytes(QUOTE.quoteAsUTF8(topic));
         write(out, "\",\"qos\":");
         write(out, Integer.toString(qos));
+        if (dup) {
+            write(out, ",\"dup\":true");
+        }
         if (isJson) {
             write(out, ",\"payload\":");
             writeSingleLine(out, payload);
@@ -78,12 +88,13 @@ public final class RawLineCodec {
         }
         String topic = node.get("topic").asText();
         int qos = node.path("qos").asInt(1);
+        boolean dup = node.path("dup").asBoolean(false);
         JsonNode payload = node.get("payload");
         if (payload != null) {
-            return new RawMessage(receivedAt, topic, qos, payload, null);
+            return new RawMessage(receivedAt, topic, qos, dup, payload, null);
         }
         String error = node.hasNonNull("error") ? node.get("error").asText() : "payload is not JSON";
-        return new RawMessage(receivedAt, topic, qos, null, error);
+        return new RawMessage(receivedAt, topic, qos, dup, null, error);
     }
 
     /** The payload of a raw line as text, for storing with a rejection. */

@@ -58,7 +58,7 @@ public final class RawLog implements AutoCloseable {
             ch.force(false);
         } catch (IOException e) {
             dropPartialBatch(start);
-            throw new IOException(openFileName(day) + ": " + e.getMessage(), e);
+            throw new IOException(openFileName(day) + ": " + describe(e), e);
         }
     }
 
@@ -126,6 +126,15 @@ public final class RawLog implements AutoCloseable {
         } catch (IOException e) {
             // some file systems cannot fsync a directory; the file's own fsync still holds its data
         }
+    }
+
+    /** What went wrong, in words: file system exceptions often carry only a path as message. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            String what = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
+            return fs.getReason() != null ? fs.getReason() + " (" + fs.getFile() + ")" : what + ": " + fs.getFile();
+        }
+        return e.getMessage();
     }
 
     private String openFileName(LocalDate day) {

@@ -46,6 +46,14 @@ class RawLineCodecTest {
     }
 
     @Test
+    void redelivery_isMarkedDup() throws IOException {
+        RawLine line = RawLineCodec.encode(AT, "a", 1, true, "1".getBytes(StandardCharsets.UTF_8), true, null);
+        assertEquals("{\"received_at\":\"2026-11-22T23:59:59.123456Z\",\"topic\":\"a\",\"qos\":1,\"dup\":true,\"payload\":1}\n",
+                text(line));
+        assertEquals(true, roundTrip(line).dup());
+    }
+
+    @Test
     void tornLine_isNotARecord() {
         byte[] torn = "{\"received_at\":\"2026-11-22T23:59:59Z\",\"topic\":\"a\",\"pay".getBytes(StandardCharsets.UTF_8);
         assertThrows(IOException.class, () -> RawLineCodec.decode(torn, 0, torn.length));

@@ -39,7 +39,7 @@ class MessageProcessorTest {
 
     static MappedMessage process(String topic, String payload) {
         PayloadDecoder.Decoded d = new PayloadDecoder(262_144).decode(payload.getBytes(StandardCharsets.UTF_8));
-        return processor.process(new RawMessage(NOW, topic, 1, d.json(), d.error()));
+        return processor.process(new RawMessage(NOW, topic, 1, false, d.json(), d.error()));
     }
 
     static Reading only(MappedMessage m) {
