@@ -5,6 +5,8 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.ingest.Ingestor;
 import io.edgecollector.collector.ingest.MqttIntake;
+import io.edgecollector.collector.ingest.RedeliveryDetector;
+import io.edgecollector.collector.rawlog.RawTail;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.PayloadDecoder;
 import io.edgecollector.collector.parse.ReadingMapper;
@@ -51,8 +53,12 @@ public final class Collector implements AutoCloseable {
         this.database = new Database(config);
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics);
         this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, loader::wake);
-        Ingestor ingestor = new Ingestor(new PayloadDecoder(config.maxPayloadBytes()), processor, writer, metrics, clock);
-        this.intake = new MqttIntake(config, ingestor::handle, metrics);
+        RedeliveryDetector redeliveries = new RedeliveryDetector();
+        redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
+                MqttIntake.receiveMaximum(config.batchSize())));
+        Ingestor ingestor = new Ingestor(new PayloadDecoder(config.maxPayloadBytes()), processor, writer, metrics, clock,
+                redeliveries);
+        this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
     }
 
     /** The shared path from message to readings, as configured. */

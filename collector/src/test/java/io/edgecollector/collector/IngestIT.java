@@ -14,16 +14,14 @@ import io.edgecollector.collector.testing.Await;
 import io.edgecollector.collector.testing.CollectorProcess;
 import io.edgecollector.collector.testing.PrivateMosquitto;
 import io.edgecollector.collector.testing.RawLines;
+import io.edgecollector.collector.testing.Setup;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.Quality;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
 import io.edgecollector.simulator.Faults;
 import io.edgecollector.simulator.Kind;
-import io.edgecollector.simulator.ReadingGenerator;
 import io.edgecollector.simulator.RunResult;
-import io.edgecollector.simulator.SensorProfile;
-import io.edgecollector.simulator.Simulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +29,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -44,44 +40,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Ingestion into raw JSONL against a real Mosquitto: the shared one, or a private one for kill tests. */
 class IngestIT {
-    static final String SHARED_BROKER = "tcp://127.0.0.1:1883";
+    static final String SHARED_BROKER = Setup.SHARED_BROKER;
 
     static Path registry(Path dir) throws Exception {
-        Path f = dir.resolve("sensors.json");
-        Files.writeString(f, ReadingGenerator.registryJson(SensorProfile.defaults(5)));
-        return f;
+        return Setup.registry(dir, 5);
     }
 
     static Map<String, String> flags(String brokerUrl, String prefix, Path rawDir, Path registry) {
-        Map<String, String> f = new HashMap<>();
-        f.put("--broker-url", brokerUrl);
-        f.put("--topics", prefix + "/#");
-        f.put("--topic-template", prefix + "/{sensor_id}/{metric}");
-        f.put("--client-id", prefix + "-collector");
-        f.put("--mqtt-session-expiry", "120s");
-        f.put("--raw-dir", rawDir.toString());
-        f.put("--sensors-file", registry.toString());
-        f.put("--batch-size", "200");
-        f.put("--flush-interval", "100ms");
-        return f;
-    }
-
-    static String[] args(Map<String, String> flags) {
-        List<String> out = new ArrayList<>(List.of("run"));
-        flags.forEach((k, v) -> {
-            out.add(k);
-            out.add(v);
-        });
-        return out.toArray(String[]::new);
+        return Setup.flags(brokerUrl, prefix, rawDir, registry);
     }
 
     static String prefix() {
-        return "it-" + UUID.randomUUID().toString().substring(0, 8);
+        return Setup.prefix();
     }
 
     static RunResult publish(String brokerUrl, String prefix, Faults faults, long count, double ratePerSensor) throws Exception {
-        return Simulator.sensors(new Simulator.Target(brokerUrl, prefix + "-sim", 1, null, null, prefix),
-                SensorProfile.defaults(5), faults, 7, ratePerSensor, count, Duration.ofMinutes(2), () -> false, l -> { });
+        return Setup.publish(brokerUrl, prefix, faults, count, ratePerSensor);
     }
 
     static void mosquittoPub(String topic, String... args) throws Exception {
@@ -185,7 +159,7 @@ class IngestIT {
         Path raw = dir.resolve("raw");
         Path log = dir.resolve("collector.log");
         try (PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
-            String[] args = args(flags(broker.url(), prefix, raw, registry(dir)));
+            String[] args = Setup.args("run", flags(broker.url(), prefix, raw, registry(dir)));
             CollectorProcess first = CollectorProcess.start(log, args).awaitSubscribed(1);
             CompletableFuture<RunResult> sim = CompletableFuture.supplyAsync(() -> {
                 try {

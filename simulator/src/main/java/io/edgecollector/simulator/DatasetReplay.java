@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Replays a CSV of real readings (the occupancy dataset's layout: a quoted "Date" column, then
  * numeric columns) as multi-metric device messages, one per row, keeping the rows' spacing
- * divided by a speed-up. Timestamps move so the first row is "now", unless kept as recorded.
+ * divided by a speed-up. Each row is stamped when it is sent (never twice the same millisecond,
+ * so no two rows share a key), unless the recorded timestamps are kept.
  */
 public final class DatasetReplay {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +31,7 @@ public final class DatasetReplay {
     private final List<Row> rows;
     private final String deviceId;
     private int position;
-    private long shiftMillis = Long.MIN_VALUE;
+    private long lastStamp = Long.MIN_VALUE;
     private final boolean keepTimestamps;
     private final String topic;
 
@@ -108,12 +109,11 @@ public final class DatasetReplay {
             return null;
         }
         Row row = rows.get(position++);
-        if (shiftMillis == Long.MIN_VALUE) {
-            shiftMillis = keepTimestamps ? 0 : nowMillis - row.recorded().toEpochMilli();
-        }
+        long stamp = keepTimestamps ? row.recorded().toEpochMilli() : Math.max(nowMillis, lastStamp + 1);
+        lastStamp = stamp;
         ObjectNode o = JSON.createObjectNode();
         o.put("device_id", deviceId);
-        o.put("ts", Instant.ofEpochMilli(row.recorded().toEpochMilli() + shiftMillis).toString());
+        o.put("ts", Instant.ofEpochMilli(stamp).toString());
         for (int i = 0; i < row.names().length; i++) {
             o.put(row.names()[i], row.values()[i]);
         }

@@ -121,7 +121,7 @@ public final class ReadingGenerator {
 
     private Message malformed(SensorProfile s, long seq) {
         String payload = switch ((int) (malformedCount++ % 5)) {
-            case 0 -> "{\"sensor_id\":\"" + s.id() + "\",\"type\":\"" + s.type() + "\",\"value\":";
+            case 0 -> "{\"seq\":" + seq + ",\"sensor_id\":\"" + s.id() + "\",\"type\":\"" + s.type() + "\",\"value\":";
             case 1 -> "{\"sensor_id\":\"" + s.id() + "\",\"type\":\"" + s.type() + "\",\"value\":\"n/a-" + seq
                     + "\",\"timestamp\":" + seq + "}";
             case 2 -> "{\"type\":\"" + s.type() + "\",\"value\":1.0,\"seq\":" + seq + "}";

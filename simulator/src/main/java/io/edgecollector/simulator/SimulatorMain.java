@@ -82,7 +82,7 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--dataset-offset", defaultValue = "+01:00", description = "UTC offset of the dataset's local times (default: ${DEFAULT-VALUE})")
     String datasetOffset;
 
-    @Option(names = "--keep-timestamps", description = "replay with the recorded timestamps instead of moving them to now")
+    @Option(names = "--keep-timestamps", description = "replay with the recorded timestamps instead of stamping rows as they are sent")
     boolean keepTimestamps;
 
     @Option(names = "--write-registry", description = "write the sensor registry JSON matching the simulated sensors to this file, then exit")

@@ -31,5 +31,9 @@ class DatasetReplayTest {
         assertEquals(0.00479298817650529, p.get("humidity_ratio").asDouble());
         replay.next(0);
         assertNull(replay.next(0));
+        DatasetReplay live = DatasetReplay.load(csv, "room", ZoneOffset.ofHours(1), false, "sensors");
+        assertEquals("1970-01-01T00:00:01Z", new ObjectMapper().readTree(live.next(1000).payload()).get("ts").asText());
+        assertEquals("1970-01-01T00:00:01.001Z", new ObjectMapper().readTree(live.next(1000).payload()).get("ts").asText(),
+                "rows sent in the same millisecond still get distinct timestamps");
     }
 }

@@ -32,10 +32,13 @@ public final class Ingestor {
     private final BatchWriter writer;
     private final Metrics metrics;
     private final Clock clock;
+    private final RedeliveryDetector redeliveries;
     private final AtomicLong windowStart = new AtomicLong();
     private final AtomicLong loggedInWindow = new AtomicLong();
 
-    public Ingestor(PayloadDecoder decoder, MessageProcessor processor, BatchWriter writer, Metrics metrics, Clock clock) {
+    public Ingestor(PayloadDecoder decoder, MessageProcessor processor, BatchWriter writer, Metrics metrics, Clock clock,
+                    RedeliveryDetector redeliveries) {
+        this.redeliveries = redeliveries;
         this.decoder = decoder;
         this.processor = processor;
         this.writer = writer;
@@ -44,22 +47,31 @@ public final class Ingestor {
     }
 
     /** Returns false when the message was not taken (the collector is stopping); it stays unacknowledged. */
-    public boolean handle(String topic, byte[] payload, int qos, boolean dup, Pending.Ack ack) throws InterruptedException {
+    public boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         metrics.messageReceived();
         RawLine line;
         try {
-            line = encode(topic, payload, qos, dup, receivedAt);
+            line = encode(topic, payload, qos, receivedAt);
         } catch (RuntimeException e) {
             LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
-            line = RawLineCodec.encode(receivedAt, topic, qos, dup, payload, false, "internal error: " + e);
+            line = RawLineCodec.encode(receivedAt, topic, qos, false, payload, false, "internal error: " + e);
         }
-        return writer.submit(new Pending(line, ack, System.nanoTime()));
+        long identity = RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
+        if (qos > 0 && redeliveries.received(identity)) {
+            metrics.messageRedelivered();
+            line = RawLineCodec.markRedelivered(line);
+        }
+        Pending.Ack acknowledge = qos == 0 ? ack : () -> {
+            ack.ack();
+            redeliveries.acknowledged(identity);
+        };
+        return writer.submit(new Pending(line, acknowledge, System.nanoTime()));
     }
 
-    private RawLine encode(String topic, byte[] payload, int qos, boolean dup, Instant receivedAt) {
+    private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt) {
         PayloadDecoder.Decoded decoded = decoder.decode(payload);
-        MappedMessage result = processor.process(new RawMessage(receivedAt, topic, qos, dup, decoded.json(), decoded.error()));
+        MappedMessage result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error()));
         for (Reading r : result.readings()) {
             metrics.readingAccepted(r.quality());
         }
@@ -69,7 +81,7 @@ public final class Ingestor {
             metrics.messageRejected();
             logRejection(topic, error);
         }
-        return RawLineCodec.encode(receivedAt, topic, qos, dup, payload, decoded.json() != null, error);
+        return RawLineCodec.encode(receivedAt, topic, qos, false, payload, decoded.json() != null, error);
     }
 
     private void logRejection(String topic, String error) {

@@ -35,7 +35,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
 
     /** Receives each message on the client's callback thread. */
     public interface Handler {
-        boolean handle(String topic, byte[] payload, int qos, boolean dup, Pending.Ack ack) throws InterruptedException;
+        boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException;
     }
 
     private final CollectorConfig config;
@@ -44,10 +44,13 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final AtomicLong connection = new AtomicLong();
+    private final RedeliveryDetector redeliveries;
     private volatile boolean stopping;
     private volatile boolean subscribed;
 
-    public MqttIntake(CollectorConfig config, Handler handler, Metrics metrics) throws MqttException {
+    public MqttIntake(CollectorConfig config, Handler handler, RedeliveryDetector redeliveries, Metrics metrics)
+            throws MqttException {
+        this.redeliveries = redeliveries;
         this.config = config;
         this.handler = handler;
         this.metrics = metrics;
@@ -57,7 +60,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         this.options = options(config);
     }
 
-    static int receiveMaximum(int batchSize) {
+    public static int receiveMaximum(int batchSize) {
         return Math.min(65_535, Math.max(100, batchSize * 2));
     }
 
@@ -115,6 +118,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
         long id = connection.incrementAndGet();
+        redeliveries.connected();
         metrics.brokerConnected(reconnect);
         List<String> topics = config.topics();
         MqttSubscription[] subs = topics.stream().map(t -> new MqttSubscription(t, 1)).toArray(MqttSubscription[]::new);
@@ -147,7 +151,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         int id = message.getId();
         Pending.Ack ack = qos == 0 ? Pending.Ack.NONE : () -> acknowledge(id, qos, conn);
         try {
-            handler.handle(topic, message.getPayload(), qos, message.isDuplicate(), ack);
+            handler.handle(topic, message.getPayload(), qos, ack);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

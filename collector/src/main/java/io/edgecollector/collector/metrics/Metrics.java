@@ -13,6 +13,9 @@ public interface Metrics {
     default void messageRejected() {
     }
 
+    default void messageRedelivered() {
+    }
+
     default void readingAccepted(Quality quality) {
     }
 

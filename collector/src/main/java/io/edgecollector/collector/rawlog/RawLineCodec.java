@@ -74,6 +74,63 @@ public final class RawLineCodec {
         return new RawLine(receivedAt.atZone(ZoneOffset.UTC).toLocalDate(), out.toByteArray());
     }
 
+    private static final byte[] TOPIC_FIELD = "\",\"topic\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] QOS_FIELD = "\",\"qos\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DUP_FIELD = ",\"dup\":true".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * What makes a message the same message: its line without received_at and the dup mark
+     * (topic, QoS, payload, reason), as a 64-bit FNV-1a hash.
+     */
+    public static long identity(byte[] line, int offset, int length) {
+        int start = indexOf(line, offset, offset + length, TOPIC_FIELD);
+        if (start < 0) {
+            start = offset;
+        }
+        int dup = indexOf(line, start, offset + length, DUP_FIELD);
+        long h = 0xcbf29ce484222325L;
+        for (int i = start; i < offset + length; i++) {
+            if (i == dup) {
+                i += DUP_FIELD.length - 1;
+                continue;
+            }
+            byte b = line[i];
+            if (b == '\n') {
+                break;
+            }
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static int indexOf(byte[] data, int from, int to, byte[] needle) {
+        outer:
+        for (int i = from; i <= to - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (data[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** The same line with "dup":true after the QoS field. */
+    public static RawLine markRedelivered(RawLine line) {
+        byte[] b = line.bytes();
+        int qos = indexOf(b, 0, b.length, QOS_FIELD);
+        int at = qos + QOS_FIELD.length;
+        while (at < b.length && b[at] >= '0' && b[at] <= '9') {
+            at++;
+        }
+        byte[] out = new byte[b.length + DUP_FIELD.length];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(DUP_FIELD, 0, out, at, DUP_FIELD.length);
+        System.arraycopy(b, at, out, at + DUP_FIELD.length, b.length - at);
+        return new RawLine(line.day(), out);
+    }
+
     /** Reads a raw line back; throws IOException for a line that is not a whole raw record. */
     public static RawMessage decode(byte[] line, int offset, int length) throws IOException {
         JsonNode node = MAPPER.readTree(line, offset, length);

@@ -17,6 +17,14 @@ public final class RawLines {
     private RawLines() {
     }
 
+    public static List<Path> files(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static List<String> all(Path dir) {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {

@@ -1,0 +1,81 @@
+package io.edgecollector.collector.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecollector.collector.rawlog.RawLine;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.collector.rawlog.RawLog;
+import io.edgecollector.collector.rawlog.RawTail;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RedeliveryDetectorTest {
+    static RawLine line(String at, String payload) {
+        return RawLineCodec.encode(Instant.parse(at), "t", 1, false, payload.getBytes(StandardCharsets.UTF_8), false, "not JSON");
+    }
+
+    static long id(String at, String payload) {
+        RawLine l = line(at, payload);
+        return RawLineCodec.identity(l.bytes(), 0, l.bytes().length);
+    }
+
+    @Test
+    void identity_ignoresTimeOfReceiptAndDupMark_butNotContent() {
+        RawLine marked = RawLineCodec.markRedelivered(line("2026-11-22T11:00:00.5Z", "x"));
+        assertTrue(new String(marked.bytes(), StandardCharsets.UTF_8).contains("\"qos\":1,\"dup\":true,\"payload_text\""));
+        assertEquals(id("2026-11-22T10:00:00Z", "x"), RawLineCodec.identity(marked.bytes(), 0, marked.bytes().length));
+        assertNotEquals(id("2026-11-22T10:00:00Z", "x"), id("2026-11-22T10:00:00Z", "y"));
+    }
+
+    @Test
+    void aMessageSentTwiceBySensor_isNeverARedelivery() {
+        RedeliveryDetector d = new RedeliveryDetector();
+        d.connected();
+        assertFalse(d.received(1));
+        d.acknowledged(1);
+        assertFalse(d.received(1));
+    }
+
+    @Test
+    void afterAReconnect_whatWasLeftUnacknowledgedComesFirst_andOnlyOnce() {
+        RedeliveryDetector d = new RedeliveryDetector();
+        d.connected();
+        d.received(1);
+        d.received(2);
+        d.acknowledged(1);
+        d.connected();
+        assertTrue(d.received(2), "unacknowledged on the last connection: a resend");
+        assertFalse(d.received(2), "each resend matches once");
+        d.connected();
+        assertFalse(d.received(1), "acknowledged messages are not resent");
+    }
+
+    @Test
+    void theResendPhaseEnds_atTheFirstNewMessage() {
+        RedeliveryDetector d = new RedeliveryDetector();
+        d.seed(List.of(1L, 2L));
+        d.connected();
+        assertTrue(d.received(1));
+        assertFalse(d.received(3));
+        assertFalse(d.received(2), "after a new message, nothing is a resend any more");
+    }
+
+    @Test
+    void afterARestart_theRawTailSeedsWhatWasWritten(@TempDir Path dir) throws Exception {
+        try (RawLog log = new RawLog(dir, "")) {
+            log.append(List.of(line("2026-11-22T10:00:00Z", "a"), line("2026-11-22T10:00:01Z", "b")));
+        }
+        RedeliveryDetector d = new RedeliveryDetector();
+        d.seed(RawTail.identities(dir, "", 10));
+        d.connected();
+        assertTrue(d.received(id("2026-11-22T10:05:00Z", "a")));
+        assertTrue(d.received(id("2026-11-22T10:05:00Z", "b")));
+    }
+}
