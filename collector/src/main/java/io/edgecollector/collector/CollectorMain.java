@@ -1,6 +1,7 @@
 package io.edgecollector.collector;
 
 import io.edgecollector.collector.cli.CheckConfigCommand;
+import io.edgecollector.collector.cli.CompactCommand;
 import io.edgecollector.collector.cli.ConfigOptions;
 import io.edgecollector.collector.cli.DbCommand;
 import io.edgecollector.collector.cli.DemoCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.ScopeType;
 /** Entry point: `java -jar collector.jar <command>`. */
 @Command(name = "collector", mixinStandardHelpOptions = true, version = "edge-collector 0.1.0",
         description = "MQTT edge collector: durable raw JSONL, PostgreSQL loading, Parquet compaction.",
-        subcommands = {RunCommand.class, ReplayCommand.class, DbCommand.class, CheckConfigCommand.class, DemoCommand.class,
+        subcommands = {RunCommand.class, CompactCommand.class, ReplayCommand.class, DbCommand.class, CheckConfigCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CollectorMain {
     public static final int EXIT_CONFIG = 2;

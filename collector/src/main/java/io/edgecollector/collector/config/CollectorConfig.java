@@ -27,6 +27,8 @@ public record CollectorConfig(
         List<Double> missingSentinels,
         Duration futureTolerance,
         Duration staleAfter,
+        Duration compressAfter,
+        Duration deleteAfter,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
@@ -83,6 +85,8 @@ public record CollectorConfig(
                     .reduce((a, b) -> a + "," + b).orElse("");
             case FUTURE_TOLERANCE -> Durations.format(futureTolerance);
             case STALE_AFTER -> Durations.format(staleAfter);
+            case COMPRESS_AFTER -> compressAfter == null ? "" : Durations.format(compressAfter);
+            case DELETE_AFTER -> deleteAfter == null ? "" : Durations.format(deleteAfter);
         };
     }
 }

@@ -137,6 +137,8 @@ public final class ConfigLoader {
                 get(Setting.MISSING_SENTINELS, ConfigLoader::numbers),
                 get(Setting.FUTURE_TOLERANCE, v -> duration(v, Duration.ZERO, Duration.ofDays(3650))),
                 get(Setting.STALE_AFTER, v -> duration(v, Duration.ofSeconds(1), Duration.ofDays(36500))),
+                get(Setting.COMPRESS_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
+                get(Setting.DELETE_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
                 sources);
     }
 

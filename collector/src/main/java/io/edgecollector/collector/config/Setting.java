@@ -27,7 +27,9 @@ public enum Setting {
     MAX_PAYLOAD_BYTES("max_payload_bytes", "262144", "larger payloads are kept in the raw file and rejected"),
     MISSING_SENTINELS("quality.missing_sentinels", "", "comma-separated values that mean 'no reading' (e.g. -200)"),
     FUTURE_TOLERANCE("quality.future_tolerance", "5m", "readings further ahead of receipt time are flagged future_timestamp"),
-    STALE_AFTER("quality.stale_after", "1h", "readings older than this at receipt are flagged stale");
+    STALE_AFTER("quality.stale_after", "1h", "readings older than this at receipt are flagged stale"),
+    COMPRESS_AFTER("retention.compress_after", "", "compact gzips raw files of days older than this (e.g. 7d), once compacted and loaded; empty: never"),
+    DELETE_AFTER("retention.delete_after", "", "compact deletes raw files of days older than this (e.g. 90d), once compacted and loaded; empty: never");
 
     private final String key;
     private final String defaultValue;

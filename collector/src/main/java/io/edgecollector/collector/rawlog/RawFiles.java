@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /** Names of raw files: raw_YYYYMMDD.jsonl, or raw_YYYYMMDD_<instance>.jsonl for a named instance. */
 public final class RawFiles {
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
-    private static final Pattern NAME = Pattern.compile("raw_(\\d{8})(?:_([A-Za-z0-9_-]+))?\\.jsonl");
+    private static final Pattern NAME = Pattern.compile("raw_(\\d{8})(?:_([A-Za-z0-9_-]+))?\\.jsonl(\\.gz)?");
 
     private RawFiles() {
     }
@@ -39,16 +39,54 @@ public final class RawFiles {
         return m.group(2) == null ? "" : m.group(2);
     }
 
-    /** Raw files in the directory, oldest day first; only the given instance's when it is not null. */
+    /** Uncompressed raw files in the directory, oldest day first; only the given instance's when it is not null. */
     public static List<Path> list(Path dir, String instanceId) {
+        return all(dir).stream()
+                .filter(f -> !isCompressed(f))
+                .filter(f -> instanceId == null || instanceId.equals(instanceOf(f)))
+                .toList();
+    }
+
+    /** Every instance's raw files of one day, compressed (.jsonl.gz) or not, in name order. */
+    public static List<Path> ofDay(Path dir, LocalDate day) {
+        return all(dir).stream().filter(f -> day.equals(dayOf(f))).toList();
+    }
+
+    /** The days that have raw files, oldest first. */
+    public static List<LocalDate> days(Path dir) {
+        return all(dir).stream().map(RawFiles::dayOf).distinct().sorted().toList();
+    }
+
+    /** Where the last whole line of an uncompressed raw file ends (a torn tail after it is not a line). */
+    public static long wholeLinesEnd(Path f) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+            long end = ch.size();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64 * 1024);
+            while (end > 0) {
+                long from = Math.max(0, end - buf.capacity());
+                buf.clear().limit((int) (end - from));
+                ch.read(buf, from);
+                for (int i = buf.position() - 1; i >= 0; i--) {
+                    if (buf.get(i) == '\n') {
+                        return from + i + 1;
+                    }
+                }
+                end = from;
+            }
+            return 0;
+        }
+    }
+
+    public static boolean isCompressed(Path f) {
+        return f.getFileName().toString().endsWith(".gz");
+    }
+
+    private static List<Path> all(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> dayOf(f) != null)
-                    .filter(f -> instanceId == null || instanceId.equals(instanceOf(f)))
-                    .sorted()
-                    .toList();
+            return files.filter(f -> dayOf(f) != null).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list raw directory " + dir, e);
         }

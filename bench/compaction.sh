@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Compaction benchmark: one simulated day of raw JSONL (default 1,000,000 lines) compacted to
+# Parquet in a fresh JVM; prints the rate and the Parquet/JSONL size ratio.
+# Usage: bench/compaction.sh [LINES]   (builds the jars first if they are missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lines=${1:-1000000}
+[ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+day=$(date -u -d yesterday +%F)
+java -cp collector/target/collector.jar bench/GenerateRawDay.java "$work/raw" "$day" "$lines"
+raw_bytes=$(stat -c %s "$work"/raw/*.jsonl)
+start=$(date +%s.%N)
+java -jar collector/target/collector.jar compact --date "$day" --raw-dir "$work/raw" --lake-dir "$work/lake" \
+  --sensors-file config/sensors.json --db-url jdbc:postgresql://127.0.0.1:1/none
+end=$(date +%s.%N)
+parquet_bytes=$(du -cb "$work"/lake/measurements/date="$day"/*.parquet | tail -1 | cut -f1)
+rollup_bytes=$(du -cb "$work"/lake/rollups_1h/date="$day"/*.parquet | tail -1 | cut -f1)
+awk -v l="$lines" -v s="$start" -v e="$end" -v r="$raw_bytes" -v p="$parquet_bytes" -v u="$rollup_bytes" 'BEGIN {
+  t = e - s;
+  printf "compaction: %d lines in %.2f s wall, JVM start included (%.0f lines/s)\n", l, t, l / t;
+  printf "size: jsonl %.1f MB -> parquet %.1f MB + rollups %.2f MB (ratio %.3f, 1/%.1f)\n", r/1e6, p/1e6, u/1e6, p/r, r/p;
+}'

@@ -1,0 +1,52 @@
+package io.edgecollector.collector.lake;
+
+import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.validate.Quality;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Count, min, max, average and valid count per sensor, metric and hour of the reading's time. */
+final class HourlyRollup {
+    record Key(String sensorId, String metric, long hourMicros) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) {
+            int c = sensorId.compareTo(o.sensorId);
+            if (c == 0) {
+                c = metric.compareTo(o.metric);
+            }
+            return c != 0 ? c : Long.compare(hourMicros, o.hourMicros);
+        }
+    }
+
+    static final class Cell {
+        long count;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum;
+        long valid;
+    }
+
+    private final Map<Key, Cell> cells = new TreeMap<>();
+
+    /** Adds a stored reading; missing values count nowhere, as in measurements_1min. */
+    void add(Reading r) {
+        if (r.value() == null || r.quality() == Quality.MISSING_VALUE) {
+            return;
+        }
+        long hour = Math.floorDiv(r.ts().getEpochSecond(), 3600L) * 3600L * 1_000_000L;
+        Cell c = cells.computeIfAbsent(new Key(r.sensorId(), r.metric(), hour), k -> new Cell());
+        double v = r.value();
+        c.count++;
+        c.min = Math.min(c.min, v);
+        c.max = Math.max(c.max, v);
+        c.sum += v;
+        if (r.quality() == Quality.VALID) {
+            c.valid++;
+        }
+    }
+
+    /** The cells in key order (so a re-run writes the same file). */
+    Map<Key, Cell> cells() {
+        return cells;
+    }
+}

@@ -1,0 +1,108 @@
+package io.edgecollector.collector.lake;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+/** Writing Parquet files without Hadoop, and publishing a partition directory all at once. */
+final class ParquetFiles {
+    static final String PART = "part-00000.parquet";
+
+    private ParquetFiles() {
+    }
+
+    static ParquetWriter<GenericRecord> writer(Path file, Schema schema) throws IOException {
+        return AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                .withSchema(schema)
+                .withDataModel(GenericData.get())
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(new PureJavaCodecs())
+                .withCompressionCodec(CompressionCodecName.ZSTD)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build();
+    }
+
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The number of rows a Parquet file's footer records, read back from disk. The file ends
+     * with the Thrift-encoded footer, its length (4 bytes, little-endian) and "PAR1"; Parquet's
+     * own reader classes would pull in Hadoop, so the footer is decoded directly.
+     */
+    static long rowCount(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(tail, size - 8);
+            int footerLength = tail.getInt(0);
+            byte[] magic = Arrays.copyOfRange(tail.array(), 4, 8);
+            if (!Arrays.equals(magic, MAGIC) || footerLength <= 0 || footerLength > size - 12) {
+                throw new IOException(file + " is not a complete Parquet file");
+            }
+            ByteBuffer footer = ByteBuffer.allocate(footerLength);
+            ch.read(footer, size - 8 - footerLength);
+            return Util.readFileMetaData(new ByteArrayInputStream(footer.array())).getNum_rows();
+        }
+    }
+
+    /** A fresh hidden directory beside the partition (readers skip names starting with '.'). */
+    static Path staging(Path partition) throws IOException {
+        Files.createDirectories(partition.getParent());
+        return Files.createDirectory(partition.resolveSibling(".tmp-" + partition.getFileName() + "-" + UUID.randomUUID()));
+    }
+
+    /**
+     * Replaces the partition with the staged directory: files are forced to disk, the old
+     * partition is moved aside, the new one renamed into place, the old one deleted.
+     */
+    static void publish(Path staged, Path partition) throws IOException {
+        try (Stream<Path> files = Files.list(staged)) {
+            for (Path f : files.toList()) {
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+        }
+        Path old = null;
+        if (Files.exists(partition)) {
+            old = partition.resolveSibling(".old-" + partition.getFileName() + "-" + UUID.randomUUID());
+            Files.move(partition, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staged, partition, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.edgecollector.collector.rawlog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/** Reads a raw file (or its .jsonl.gz) from the start, a line at a time, without copying lines. */
+public final class RawLineReader {
+    /** Receives each line: the buffer, where the line starts, and its length without the newline. */
+    public interface LineHandler {
+        void line(byte[] buffer, int offset, int length) throws IOException;
+    }
+
+    private RawLineReader() {
+    }
+
+    /**
+     * Feeds every line that ends in a newline to the handler.
+     * @return the bytes at the end that do not end in a newline (a line torn by a crash), or 0
+     */
+    public static int read(Path file, LineHandler handler) throws IOException {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = RawFiles.isCompressed(file) ? new GZIPInputStream(raw, 1 << 16) : raw) {
+            byte[] buf = new byte[1 << 20];
+            int filled = 0;
+            while (true) {
+                int n = in.read(buf, filled, buf.length - filled);
+                if (n < 0) {
+                    return filled;
+                }
+                filled += n;
+                int start = 0;
+                for (int i = 0; i < filled; i++) {
+                    if (buf[i] == '\n') {
+                        handler.line(buf, start, i - start);
+                        start = i + 1;
+                    }
+                }
+                System.arraycopy(buf, start, buf, 0, filled - start);
+                filled -= start;
+                if (filled == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+            }
+        }
+    }
+}
