@@ -19,6 +19,7 @@ import io.edgecollector.simulator.Kind;
 import io.edgecollector.simulator.RunResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -186,6 +187,35 @@ class PostgresIT {
             assertEquals(1, code);
             assertEquals("error: database schema version 99 is newer than this collector knows (3); upgrade the collector",
                     err.toString().strip());
+        }
+    }
+
+    @Test
+    void aReadingTheDatabaseRefuses_becomesARejection_andTheRestOfItsBatchLoads(@TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            assertEquals(0, cli(Map.of("COLLECTOR_DB_URL", db.url()), new StringWriter(), "db", "migrate"));
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE measurements ADD CONSTRAINT no_poison CHECK (sensor_id <> 'poison')");
+            }
+            Path raw = dir.resolve("raw");
+            java.util.List<io.edgecollector.collector.rawlog.RawLine> lines = new java.util.ArrayList<>();
+            java.time.Instant at = java.time.Instant.now().minusSeconds(60);
+            for (int i = 0; i < 10; i++) {
+                String id = i == 4 ? "poison" : "Sensor " + i;
+                byte[] payload = ("{\"sensor_id\":\"" + id + "\",\"type\":\"t\",\"value\":" + i + ",\"ts\":\"" + at + "\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                lines.add(io.edgecollector.collector.rawlog.RawLineCodec.encode(at.plusMillis(i), "s/" + id, 1, payload, true, null));
+            }
+            try (io.edgecollector.collector.rawlog.RawLog log = new io.edgecollector.collector.rawlog.RawLog(raw, "")) {
+                log.append(lines);
+            }
+            StringWriter out = new StringWriter();
+            assertEquals(0, cli(Map.of(), out, "replay", "--db-url", db.url(), RawLines.files(raw).get(0).toString()), out.toString());
+            assertEquals(9, db.count(ROWS));
+            assertEquals(1, db.count(REJECTIONS + " WHERE reason LIKE 'database refused the reading: %no_poison%'"
+                    + " AND payload LIKE '%poison%'"));
+            assertEquals(Files.size(RawLines.files(raw).get(0)), db.count("SELECT max(byte_offset) FROM load_checkpoint"),
+                    "the checkpoint passes the refused line: nothing stays stuck");
         }
     }
 

@@ -27,7 +27,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CollectorConfig config = options.load();
-        LOG.info("event=config\n{}", config.describe().stripTrailing());
+        LOG.info("event=config {}", config.oneLine());
         Termination termination = new Termination();
         CountingMetrics metrics = new CountingMetrics();
         try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {

@@ -52,6 +52,15 @@ public record CollectorConfig(
         return out.append(']').toString();
     }
 
+    /** The effective configuration on one line, "key=value ..." (for the log), secrets masked. */
+    public String oneLine() {
+        StringBuilder out = new StringBuilder();
+        for (Setting s : Setting.values()) {
+            out.append(out.length() == 0 ? "" : " ").append(s.key()).append("=\"").append(display(s)).append('"');
+        }
+        return out.toString();
+    }
+
     /** The effective configuration, one "key = value (source)" line per setting, secrets masked. */
     public String describe() {
         StringBuilder out = new StringBuilder();

@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.postgresql.PGConnection;
@@ -104,6 +105,20 @@ public final class CopyLoader {
         }
     }
 
+    /** Creates the partitions of this month and the next before any reading needs them. */
+    public void ensurePartitionsAhead(Connection c, java.time.Clock clock) throws SQLException {
+        YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        for (YearMonth month : List.of(now, now.plusMonths(1))) {
+            if (!partitions.contains(month)) {
+                try (PreparedStatement p = c.prepareStatement("SELECT ensure_measurement_partition(?::date)")) {
+                    p.setString(1, month.atDay(1).toString());
+                    p.execute();
+                }
+                partitions.add(month);
+            }
+        }
+    }
+
     private void ensurePartitions(Connection c, LoadBatch batch) throws SQLException {
         Set<YearMonth> needed = new TreeSet<>();
         for (Reading r : batch.readings()) {
@@ -176,7 +191,7 @@ public final class CopyLoader {
         private CopyText() {
         }
 
-        static byte[] encode(java.util.List<Reading> readings) {
+        static byte[] encode(List<Reading> readings) {
             StringBuilder sb = new StringBuilder(readings.size() * 128);
             for (Reading r : readings) {
                 field(sb, r.sensorId()).append('\t');

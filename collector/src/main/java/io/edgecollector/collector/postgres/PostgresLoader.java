@@ -42,6 +42,7 @@ public final class PostgresLoader implements AutoCloseable {
     private volatile boolean ready;
     private volatile long backlogBytes;
     private long lastReport;
+    private long partitionsCheckedAt;
 
     public PostgresLoader(Database db, SensorRegistry registry, MessageProcessor processor, Path rawDir,
                           String instanceId, Metrics metrics) {
@@ -63,6 +64,8 @@ public final class PostgresLoader implements AutoCloseable {
         db.createIfMissing();
         String version = db.migrate();
         SensorSync.sync(db.pool(), registry);
+        files.ensurePartitionsAhead();
+        partitionsCheckedAt = System.nanoTime();
         offsets.clear();
         ready = true;
         LOG.info("event=database_ready schema_version={} sensors_synced={}", version, registry.size());
@@ -92,6 +95,10 @@ public final class PostgresLoader implements AutoCloseable {
             try {
                 if (!ready) {
                     prepare();
+                }
+                if (System.nanoTime() - partitionsCheckedAt > TimeUnit.HOURS.toNanos(1)) {
+                    files.ensurePartitionsAhead();
+                    partitionsCheckedAt = System.nanoTime();
                 }
                 boolean progress = loadAll();
                 backoffMs = 500;

@@ -46,6 +46,13 @@ public final class RawFileLoader {
         this.processor = processor;
     }
 
+    /** Creates this month's and next month's partitions now, so loading never waits on DDL at a month's start. */
+    public void ensurePartitionsAhead() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            copy.ensurePartitionsAhead(c, java.time.Clock.systemUTC());
+        }
+    }
+
     /**
      * Loads the file from the given offset (its checkpoint, or 0 to load it all again) to the
      * last whole line. Stops early and returns when stop() says so between chunks.
