@@ -66,6 +66,7 @@ public final class CollectorMain {
             CommandSpec spec = sub.getCommandSpec();
             if (spec.mixins().values().stream().anyMatch(m -> m.userObject() instanceof ConfigOptions)) {
                 ConfigOptions.addSettingFlags(spec);
+                spec.usageMessage().abbreviateSynopsis(true);
             }
             addSettingFlags(sub);
         }

@@ -81,9 +81,7 @@ class ExampleQueriesIT {
             CollectorConfig config = ConfigLoader.load(null, Map.of(), flags);
             RunResult sim;
             RunResult room;
-            try (Collector collector = new Collector(config, new CountingMetrics(), Clock.systemUTC())) {
-                assertTrue(collector.start(Duration.ofSeconds(10)));
-                Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
+            try (Collector collector = Setup.started(config, new CountingMetrics())) {
                 DatasetReplay replay = DatasetReplay.load(OCCUPANCY, "occupancy-room", ZoneOffset.ofHours(1), false, prefix);
                 room = Simulator.replay(new Simulator.Target(Setup.SHARED_BROKER, prefix + "-replay", 1, null, null, prefix),
                         replay, 60_000, 0, Duration.ofMinutes(2), () -> false, l -> { });

@@ -72,9 +72,7 @@ class IngestIT {
         CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(SHARED_BROKER, prefix, raw, registry(dir)));
         CountingMetrics metrics = new CountingMetrics();
         RunResult sim;
-        try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
-            assertTrue(collector.start(Duration.ofSeconds(10)));
-            Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
+        try (Collector collector = Setup.started(config, metrics)) {
             sim = publish(SHARED_BROKER, prefix, new Faults(0.05, 0.05, 0.03, 0.03, 0.03), 900, 60);
             mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "21.5");
             mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "hello from a shell");
@@ -133,9 +131,7 @@ class IngestIT {
         CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(SHARED_BROKER, prefix, raw, registry(dir)));
         CountingMetrics first = new CountingMetrics();
         RunResult sim;
-        try (Collector collector = new Collector(config, first, Clock.systemUTC())) {
-            assertTrue(collector.start(Duration.ofSeconds(10)));
-            Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
+        try (Collector collector = Setup.started(config, first)) {
             sim = publish(SHARED_BROKER, prefix, Faults.NONE, 50, 50);
             Await.until("all received", Duration.ofSeconds(20), first::received, 50L);
             Await.until("append failed", Duration.ofSeconds(10), () -> first.rawWriteFailures() > 0);
@@ -161,13 +157,7 @@ class IngestIT {
         try (PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
             String[] args = Setup.args("run", flags(broker.url(), prefix, raw, registry(dir)));
             CollectorProcess first = CollectorProcess.start(log, args).awaitSubscribed(1);
-            CompletableFuture<RunResult> sim = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return publish(broker.url(), prefix, Faults.NONE, 4000, 200);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<RunResult> sim = Setup.publishAsync(broker.url(), prefix, Faults.NONE, 4000, 200);
             Await.until("some lines on disk", Duration.ofSeconds(30), () -> RawLines.count(raw) >= 800);
             first.kill();
             try (CollectorProcess second = CollectorProcess.start(log, args).awaitSubscribed(2)) {
@@ -180,6 +170,27 @@ class IngestIT {
             }
             long torn = RawLines.count(raw) - RawLines.records(raw).size();
             assertTrue(torn <= 1, "at most the one line being written at the kill is torn, got " + torn);
+        }
+    }
+
+    @Test
+    void brokerRestart_midStream_reconnectsAndResubscribes_losingNothing(@TempDir Path dir) throws Exception {
+        String prefix = prefix();
+        Path raw = dir.resolve("raw");
+        try (PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
+            CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(broker.url(), prefix, raw, registry(dir)));
+            CountingMetrics metrics = new CountingMetrics();
+            try (Collector collector = Setup.started(config, metrics)) {
+                RunResult before = publish(broker.url(), prefix, Faults.NONE, 1000, 100);
+                Await.until("first half written", Duration.ofSeconds(30), metrics::acked, before.total());
+                broker.restart();
+                Await.until("reconnected and subscribed again", Duration.ofSeconds(60),
+                        () -> metrics.reconnects() > 0 && collector.isSubscribed());
+                RunResult after = publish(broker.url(), prefix, Faults.NONE, 1000, 100);
+                Await.until("every message of both halves in the raw log", Duration.ofSeconds(60),
+                        () -> RawLines.records(raw).stream().map(r -> r.get("payload").toString()).distinct().count(),
+                        before.total() + after.total());
+            }
         }
     }
 }

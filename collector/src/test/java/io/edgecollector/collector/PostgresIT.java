@@ -90,10 +90,8 @@ class PostgresIT {
             CollectorConfig config = ConfigLoader.load(null, Map.of(), flags);
             CountingMetrics metrics = new CountingMetrics();
             RunResult sim;
-            try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
-                assertTrue(collector.start(Duration.ofSeconds(10)));
+            try (Collector collector = Setup.started(config, metrics)) {
                 assertTrue(collector.isDatabaseReady(), "database created and migrated at start");
-                Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
                 sim = Setup.publish(Setup.SHARED_BROKER, prefix, FAULTS, 1500, 60);
                 awaitLoaded(db, sim, Duration.ofSeconds(30));
             }
@@ -121,13 +119,7 @@ class PostgresIT {
             String[] args = Setup.args("run", flags(broker.url(), prefix, dir, db));
             Path log = dir.resolve("collector.log");
             CollectorProcess first = CollectorProcess.start(log, args).awaitSubscribed(1);
-            CompletableFuture<RunResult> sim = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Setup.publish(broker.url(), prefix, FAULTS, 6000, 200);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<RunResult> sim = Setup.publishAsync(broker.url(), prefix, FAULTS, 6000, 200);
             Await.until("loading under way", Duration.ofSeconds(60), () -> db.countOrMinusOne(ROWS) >= 1000);
             first.kill();
             try (CollectorProcess second = CollectorProcess.start(log, args).awaitSubscribed(2)) {
@@ -145,16 +137,8 @@ class PostgresIT {
             TestDatabase db = new TestDatabase(pg.serverUrl());
             CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(Setup.SHARED_BROKER, prefix, dir, db));
             CountingMetrics metrics = new CountingMetrics();
-            try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
-                assertTrue(collector.start(Duration.ofSeconds(10)));
-                Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
-                CompletableFuture<RunResult> sim = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return Setup.publish(Setup.SHARED_BROKER, prefix, FAULTS, 4500, 20);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+            try (Collector collector = Setup.started(config, metrics)) {
+                CompletableFuture<RunResult> sim = Setup.publishAsync(Setup.SHARED_BROKER, prefix, FAULTS, 4500, 20);
                 Await.until("rows loading", Duration.ofSeconds(30), () -> db.countOrMinusOne(ROWS) > 200);
                 pg.stopServer();
                 long ackedAtStop = metrics.acked();

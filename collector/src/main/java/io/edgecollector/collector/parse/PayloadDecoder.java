@@ -10,9 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * Decodes an MQTT payload as strict JSON: one value, no trailing data, no duplicate keys,
- * nesting at most {@value #MAX_DEPTH} levels, at most max_payload_bytes. Anything else gets
- * a reason and stays undecoded (the raw log keeps its bytes).
+ * Decodes an MQTT payload as strict JSON: UTF-8 text (JSON's encoding; Jackson would also guess
+ * UTF-16 or UTF-32 from the bytes, which the UTF-8 raw log could not embed), one value, no
+ * trailing data, no duplicate keys, nesting at most {@value #MAX_DEPTH} levels, at most
+ * max_payload_bytes. Anything else gets a reason and stays undecoded (the raw log keeps its bytes).
  */
 public final class PayloadDecoder {
     public static final int MAX_DEPTH = 64;
@@ -43,8 +44,12 @@ public final class PayloadDecoder {
         if (payload.length == 0) {
             return new Decoded(null, "payload is empty");
         }
+        String text = Utf8.decodeOrNull(payload);
+        if (text == null) {
+            return new Decoded(null, "not JSON: payload is not UTF-8 text");
+        }
         try {
-            JsonNode node = mapper.readTree(payload);
+            JsonNode node = mapper.readTree(text);
             if (node == null || node.isMissingNode()) {
                 return new Decoded(null, "payload is blank");
             }

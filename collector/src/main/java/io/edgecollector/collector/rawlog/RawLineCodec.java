@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,15 +21,14 @@ import java.util.Base64;
 public final class RawLineCodec {
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private RawLineCodec() {
     }
 
     /**
      * @param payload  the bytes as received
-     * @param isJson   whether the payload decoded as JSON (then it is embedded as it was sent,
-     *                 with line breaks turned into spaces so the line stays whole)
+     * @param isJson   whether the payload decoded as JSON, which means UTF-8 text (then it is
+     *                 embedded as it was sent, line breaks turned into spaces so the line stays whole)
      * @param error    rejection reasons, or null
      */
     public static RawLine encode(Instant receivedAt, String topic, int qos, byte[] payload, boolean isJson, String error) {
@@ -55,7 +52,7 @@ public final class RawLineCodec {
             write(out, ",\"payload\":");
             writeSingleLine(out, payload);
         } else {
-            String text = utf8OrNull(payload);
+            String text = Utf8.decodeOrNull(payload);
             if (text != null) {
                 write(out, ",\"payload_text\":\"");
                 out.writeBytes(QUOTE.quoteAsUTF8(text));
@@ -167,21 +164,9 @@ public final class RawLineCodec {
     }
 
     private static void writeSingleLine(ByteArrayOutputStream out, byte[] json) {
-        int start = json.length >= 3 && json[0] == BOM[0] && json[1] == BOM[1] && json[2] == BOM[2] ? 3 : 0;
-        for (int i = start; i < json.length; i++) {
+        for (int i = 0; i < json.length; i++) {
             byte b = json[i];
             out.write(b == '\n' || b == '\r' ? ' ' : b);
-        }
-    }
-
-    private static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 

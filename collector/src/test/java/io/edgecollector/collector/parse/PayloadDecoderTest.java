@@ -28,6 +28,10 @@ class PayloadDecoderTest {
         assertTrue(decode("{\"a\":1} trailing").error().startsWith("not JSON: "));
         assertTrue(decode("{\"a\":1,\"a\":2}").error().contains("Duplicate field 'a'"), decode("{\"a\":1,\"a\":2}").error());
         assertTrue(decode("[".repeat(100) + "]".repeat(100)).error().contains("nesting depth"));
-        assertNull(decoder.decode(new byte[] {(byte) 0xC3, (byte) 0x28}).json());
+        assertEquals("not JSON: payload is not UTF-8 text", decoder.decode(new byte[] {(byte) 0xC3, (byte) 0x28}).error());
+        byte[] utf16 = "{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        assertNull(decoder.decode(utf16).json(), "JSON in UTF-16 cannot be embedded in a UTF-8 raw line");
+        byte[] bom = {(byte) 0xFF, (byte) 0xFE, 0, 1};
+        assertEquals("not JSON: payload is not UTF-8 text", decoder.decode(bom).error());
     }
 }

@@ -1,5 +1,8 @@
 package io.edgecollector.collector.testing;
 
+import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.simulator.Faults;
 import io.edgecollector.simulator.ReadingGenerator;
 import io.edgecollector.simulator.RunResult;
@@ -7,12 +10,15 @@ import io.edgecollector.simulator.SensorProfile;
 import io.edgecollector.simulator.Simulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.paho.mqttv5.common.MqttException;
 
 /** Common setup of the integration tests: topics of their own, flags, a registry, traffic. */
 public final class Setup {
@@ -55,6 +61,29 @@ public final class Setup {
             out.add(v);
         });
         return out.toArray(String[]::new);
+    }
+
+    /** A collector started in this JVM and subscribed (close it when done). */
+    public static Collector started(CollectorConfig config, Metrics metrics) throws InterruptedException, MqttException {
+        Collector collector = new Collector(config, metrics, Clock.systemUTC());
+        if (!collector.start(Duration.ofSeconds(10))) {
+            collector.close();
+            throw new IllegalStateException("no broker at " + config.brokerUrl());
+        }
+        Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
+        return collector;
+    }
+
+    /** {@link #publish} in the background. */
+    public static CompletableFuture<RunResult> publishAsync(String brokerUrl, String prefix, Faults faults, long count,
+                                                            double ratePerSensor) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return publish(brokerUrl, prefix, faults, count, ratePerSensor);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     public static RunResult publish(String brokerUrl, String prefix, Faults faults, long count, double ratePerSensor)
