@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Publishes simulated sensor readings to an MQTT broker.",
         footer = {"", "Examples:",
                 "  java -jar simulator.jar                                  5 sensors, 1 reading/s each, until Ctrl-C",
-                "  java -jar simulator.jar --count 200000 --rate 0          flood: as fast as the broker takes it",
+                "  java -jar simulator.jar --count 200000                   flood: as fast as the broker takes it",
                 "  java -jar simulator.jar --malformed 0.05 --duplicate 0.02 --duration 60s",
                 "  java -jar simulator.jar --replay datatest.txt --speedup 600"})
 public final class SimulatorMain implements Callable<Integer> {
@@ -40,10 +40,12 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--sensors", defaultValue = "5", description = "number of sensors (default: ${DEFAULT-VALUE})")
     int sensors;
 
-    @Option(names = "--rate", defaultValue = "1", description = "readings per second per sensor; 0 = as fast as possible (default: ${DEFAULT-VALUE})")
-    double rate;
+    @Option(names = "--rate", description = "readings per second per sensor; 0 = as fast as the broker takes them "
+            + "(default: 1, or 0 with --count)")
+    Double rate;
 
-    @Option(names = "--count", defaultValue = "0", description = "stop after this many messages; 0 = no limit")
+    @Option(names = "--count", defaultValue = "0",
+            description = "stop after this many messages; without --rate this is the flood mode (as fast as possible)")
     long count;
 
     @Option(names = "--duration", description = "stop after this long (e.g. 30s, 5m)")
@@ -115,10 +117,11 @@ public final class SimulatorMain implements Callable<Integer> {
             System.out.println("replaying " + data.size() + " rows of " + replay + " at " + speedup + "x to " + brokerUrl);
             result = Simulator.replay(target, data, speedup, count, limit, stop::get, System.out::println);
         } else {
+            double perSensor = rate != null ? rate : count > 0 ? 0 : 1;
             Faults faults = new Faults(outOfRange, malformed, duplicate, late, unknownSensor);
-            System.out.println("publishing " + profiles.size() + " sensors at " + (rate > 0 ? rate + "/s each" : "full speed")
+            System.out.println("publishing " + profiles.size() + " sensors at " + (perSensor > 0 ? perSensor + "/s each" : "full speed")
                     + " to " + brokerUrl);
-            result = Simulator.sensors(target, profiles, faults, seed, rate, count, limit, stop::get, System.out::println);
+            result = Simulator.sensors(target, profiles, faults, seed, perSensor, count, limit, stop::get, System.out::println);
         }
         System.out.println(result.summary());
         return result.failed() == 0 ? 0 : 1;

@@ -27,6 +27,7 @@ public record Reading(
         Instant ts,
         Double value,
         @Size(max = 32, message = "unit is longer than {max} characters")
+        @Pattern(regexp = "[^\\p{Cntrl}]*", message = "unit contains control characters")
         String unit,
         @DecimalMin(value = "-90", message = "lat must be between -90 and 90")
         @DecimalMax(value = "90", message = "lat must be between -90 and 90")
