@@ -43,7 +43,7 @@ t1=$(date +%s.%N)
 
 psql -q -h 127.0.0.1 -U postgres -c "TRUNCATE measurements" "$db" >/dev/null
 start=$(date +%s.%N)
-java -Xmx256m -jar collector/target/collector.jar "${args[@]}" > "$work/collector.log" 2>&1 & collector=$!
+java -Xmx256m ${COLLECTOR_JAVA_OPTS:-} -jar collector/target/collector.jar "${args[@]}" > "$work/collector.log" 2>&1 & collector=$!
 until grep -q event=subscribed "$work/collector.log"; do sleep 0.02; done
 subscribed=$(date +%s.%N)
 rss=0
