@@ -13,7 +13,6 @@ import io.edgecollector.collector.parse.ReadingMapper;
 import io.edgecollector.collector.parse.TopicTemplate;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.PostgresLoader;
-import io.edgecollector.collector.postgres.SchemaTooNewException;
 import io.edgecollector.collector.rawlog.RawLog;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.QualityRules;
@@ -73,7 +72,7 @@ public final class Collector implements AutoCloseable {
      * maxWait (the daemon waits for as long as it takes). An unreachable database does not stop
      * intake: the raw files keep everything until it returns.
      * @return whether the broker answered in time
-     * @throws SchemaTooNewException when the database was migrated by a newer collector
+     * @throws io.edgecollector.collector.postgres.SchemaTooNewException when the database was migrated by a newer collector
      */
     public boolean start(Duration maxWait) throws InterruptedException {
         LOG.info("event=starting raw_dir={} sensors_registered={} batch_size={} flush_interval={} db={}",

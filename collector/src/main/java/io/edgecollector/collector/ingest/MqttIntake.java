@@ -107,10 +107,6 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         return false;
     }
 
-    public boolean isConnected() {
-        return client.isConnected();
-    }
-
     public boolean isSubscribed() {
         return subscribed && client.isConnected();
     }

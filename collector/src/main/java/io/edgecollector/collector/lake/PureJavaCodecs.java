@@ -3,6 +3,7 @@ package io.edgecollector.collector.lake;
 import io.airlift.compress.Compressor;
 import io.airlift.compress.snappy.SnappyCompressor;
 import io.airlift.compress.zstd.ZstdCompressor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.parquet.bytes.BytesInput;
@@ -42,7 +43,9 @@ final class PureJavaCodecs implements CompressionCodecFactory {
             if (compressor == null) {
                 return page;
             }
-            byte[] in = page.toByteArray();
+            ByteArrayOutputStream pageBytes = new ByteArrayOutputStream((int) page.size());
+            page.writeAllTo(pageBytes);
+            byte[] in = pageBytes.toByteArray();
             byte[] out = new byte[compressor.maxCompressedLength(in.length)];
             int n = compressor.compress(in, 0, in.length, out, 0, out.length);
             return BytesInput.from(Arrays.copyOf(out, n));
@@ -58,5 +61,4 @@ final class PureJavaCodecs implements CompressionCodecFactory {
             // nothing pooled
         }
     }
-
 }

@@ -14,9 +14,6 @@ public class CountingMetrics implements Metrics {
     private final LongAdder rawWriteFailures = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
     private final LongAdder linesLoaded = new LongAdder();
-    private final LongAdder rowsLoaded = new LongAdder();
-    private final LongAdder rowsInserted = new LongAdder();
-    private final LongAdder rejectionsLoaded = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
     private final Map<Quality, LongAdder> byQuality = new EnumMap<>(Quality.class);
 
@@ -62,9 +59,6 @@ public class CountingMetrics implements Metrics {
     @Override
     public void rawLinesLoaded(long lines, long readings, long inserted, long rejections) {
         linesLoaded.add(lines);
-        rowsLoaded.add(readings);
-        rowsInserted.add(inserted);
-        rejectionsLoaded.add(rejections);
     }
 
     @Override
@@ -98,10 +92,6 @@ public class CountingMetrics implements Metrics {
 
     public long linesLoaded() {
         return linesLoaded.sum();
-    }
-
-    public long rowsInserted() {
-        return rowsInserted.sum();
     }
 
     public long loadFailures() {

@@ -58,7 +58,8 @@ public final class Database implements AutoCloseable {
 
     /** Creates the configured database when the server says it does not exist. */
     public void createIfMissing() throws SQLException {
-        try (Connection c = connect(config.dbUrl())) {
+        try {
+            connect(config.dbUrl()).close();
             return;
         } catch (SQLException e) {
             if (!INVALID_CATALOG.equals(e.getSQLState())) {

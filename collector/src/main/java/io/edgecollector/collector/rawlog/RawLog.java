@@ -141,11 +141,6 @@ public final class RawLog implements AutoCloseable {
         return openFile != null ? openFile.toString() : dir.resolve(RawFiles.name(day, instanceId)).toString();
     }
 
-    /** The file currently open for appending, or null. */
-    public Path currentFile() {
-        return openFile;
-    }
-
     private void closeQuietly() {
         if (channel != null) {
             try {
