@@ -99,6 +99,11 @@ public final class Collector implements AutoCloseable {
         return loader.backlogBytes();
     }
 
+    /** Asks a start still waiting for the broker to give up; close() does the rest. */
+    public void requestStop() {
+        intake.stopIntake();
+    }
+
     public boolean isSubscribed() {
         return intake.isSubscribed();
     }

@@ -193,4 +193,17 @@ class IngestIT {
             }
         }
     }
+
+    @Test
+    void sigterm_whileTheBrokerIsUnreachable_exitsZeroPromptly(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("collector.log");
+        try (CollectorProcess p = CollectorProcess.start(log, "run", "--broker-url", "tcp://127.0.0.1:1",
+                "--db-url", "jdbc:postgresql://127.0.0.1:1/none", "--raw-dir", dir.resolve("raw").toString())) {
+            Await.until("a failed connection attempt", Duration.ofSeconds(20),
+                    () -> p.output().contains("event=broker_connect_failed"));
+            long start = System.nanoTime();
+            assertEquals(0, p.terminate(Duration.ofSeconds(10)), p.output());
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "stopped within 5 s");
+        }
+    }
 }

@@ -28,9 +28,9 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CollectorConfig config = options.load();
         LOG.info("event=config {}", config.oneLine());
-        Termination termination = new Termination();
         CountingMetrics metrics = new CountingMetrics();
         try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
+            Termination termination = new Termination(collector::requestStop);
             collector.start(UNTIL_STOPPED);
             termination.await();
             LOG.info("event=stopping received={} acked={}", metrics.received(), metrics.acked());

@@ -6,6 +6,7 @@ import io.edgecollector.collector.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -46,6 +47,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     private final AtomicLong connection = new AtomicLong();
     private final RedeliveryDetector redeliveries;
     private volatile boolean stopping;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean subscribed;
 
     public MqttIntake(CollectorConfig config, Handler handler, RedeliveryDetector redeliveries, Metrics metrics)
@@ -100,7 +102,9 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
                 }
                 LOG.warn("event=broker_connect_failed url={} cause=\"{}\" retry_in={}s",
                         config.brokerUrl(), e.getMessage(), backoff);
-                TimeUnit.SECONDS.sleep(backoff);
+                if (stopRequested.await(backoff, TimeUnit.SECONDS)) {
+                    return false;
+                }
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
             }
         }
@@ -196,6 +200,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     /** Stops taking messages; those not yet taken stay unacknowledged and come back later. */
     public void stopIntake() {
         stopping = true;
+        stopRequested.countDown();
     }
 
     @Override
@@ -203,7 +208,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         stopIntake();
         try {
             if (client.isConnected()) {
-                client.disconnect(5000).waitForCompletion(6000);
+                client.disconnect(1000).waitForCompletion(3000);
             }
         } catch (MqttException e) {
             LOG.debug("event=disconnect_failed cause=\"{}\"", e.getMessage());
