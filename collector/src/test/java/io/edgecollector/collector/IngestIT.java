@@ -15,6 +15,7 @@ import io.edgecollector.collector.testing.CollectorProcess;
 import io.edgecollector.collector.testing.PrivateMosquitto;
 import io.edgecollector.collector.testing.RawLines;
 import io.edgecollector.collector.testing.Setup;
+import io.edgecollector.collector.testing.SmallDisk;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.Quality;
 import io.edgecollector.collector.validate.SensorRegistry;
@@ -204,6 +205,31 @@ class IngestIT {
             long start = System.nanoTime();
             assertEquals(0, p.terminate(Duration.ofSeconds(10)), p.output());
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "stopped within 5 s");
+        }
+    }
+
+    @Test
+    void rawDiskFull_acknowledgesNothing_andResumesByItself_losingNothing(@TempDir Path dir) throws Exception {
+        String prefix = prefix();
+        Path raw = dir.resolve("raw");
+        try (SmallDisk disk = SmallDisk.mount(raw, "96k")) {
+            Map<String, String> f = flags(SHARED_BROKER, prefix, raw, registry(dir));
+            f.put("--batch-size", "50");
+            f.put("--flush-interval", "50ms");
+            CountingMetrics metrics = new CountingMetrics();
+            try (Collector collector = Setup.started(ConfigLoader.load(null, Map.of(), f), metrics)) {
+                RunResult sim = publish(SHARED_BROKER, prefix, Faults.NONE, 900, 60);
+                Await.until("the disk is full", Duration.ofSeconds(30), () -> metrics.rawWriteFailures() > 0);
+                long ackedWhenFull = metrics.acked();
+                Await.until("several retries", Duration.ofSeconds(20), () -> metrics.rawWriteFailures() >= 3);
+                assertEquals(ackedWhenFull, metrics.acked(), "nothing is acknowledged while the disk is full");
+                assertTrue(ackedWhenFull < sim.total());
+                disk.grow("8m");
+                Await.until("every message on disk once there is room", Duration.ofSeconds(60),
+                        () -> RawLines.records(raw).stream().map(r -> r.get("payload").toString()).distinct().count(),
+                        sim.total());
+                assertEquals(RawLines.count(raw), RawLines.records(raw).size(), "no torn lines");
+            }
         }
     }
 }

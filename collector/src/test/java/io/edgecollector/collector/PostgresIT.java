@@ -26,6 +26,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -215,6 +217,38 @@ class PostgresIT {
                         "INSERT INTO sensors (sensor_id) VALUES ('x')"));
                 assertEquals("42501", denied.getSQLState());
                 assertThrows(SQLException.class, () -> s.execute("DELETE FROM measurements"));
+            }
+        }
+    }
+
+    @Test
+    void threeInstances_onASharedSubscription_splitTheLoad_andCountEveryMessageOnce(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            List<Collector> collectors = new ArrayList<>();
+            List<CountingMetrics> metrics = new ArrayList<>();
+            try {
+                for (String instance : List.of("a", "b", "c")) {
+                    Map<String, String> f = flags(Setup.SHARED_BROKER, prefix, dir, db);
+                    f.put("--topics", "$share/" + prefix + "/" + prefix + "/#");
+                    f.put("--client-id", prefix + "-" + instance);
+                    f.put("--instance-id", instance);
+                    CountingMetrics m = new CountingMetrics();
+                    metrics.add(m);
+                    collectors.add(Setup.started(ConfigLoader.load(null, Map.of(), f), m));
+                }
+                RunResult sim = Setup.publish(Setup.SHARED_BROKER, prefix, FAULTS, 1500, 60);
+                awaitLoaded(db, sim, Duration.ofSeconds(30));
+                assertEquals(sim.total(), metrics.stream().mapToLong(CountingMetrics::received).sum(), "each message once");
+                for (CountingMetrics m : metrics) {
+                    assertTrue(m.received() > sim.total() / 10, "every instance takes a share: " + m.received());
+                }
+                for (String instance : List.of("a", "b", "c")) {
+                    assertEquals(1, RawLines.files(dir.resolve("raw")).stream()
+                            .filter(p -> p.getFileName().toString().endsWith("_" + instance + ".jsonl")).count());
+                }
+            } finally {
+                collectors.forEach(Collector::close);
             }
         }
     }
