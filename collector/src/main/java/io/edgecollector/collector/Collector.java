@@ -2,6 +2,8 @@ package io.edgecollector.collector;
 
 import io.edgecollector.collector.buffer.BatchWriter;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.config.ConfigException;
+import io.edgecollector.collector.config.Setting;
 import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.ingest.Ingestor;
 import io.edgecollector.collector.ingest.MqttIntake;
@@ -57,7 +59,12 @@ public final class Collector implements AutoCloseable {
                 MqttIntake.receiveMaximum(config.batchSize())));
         Ingestor ingestor = new Ingestor(new PayloadDecoder(config.maxPayloadBytes()), processor, writer, metrics, clock,
                 redeliveries);
-        this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
+        try {
+            this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "
+                    + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
+        }
     }
 
     /** The shared path from message to readings, as configured. */

@@ -36,7 +36,15 @@ public final class Publisher implements AutoCloseable {
     }
 
     public void connect(String username, String password) throws MqttException {
+        connect(username, password, null);
+    }
+
+    /** Connects; socketFactory is for ssl:// URLs (null: plain TCP or the JVM's TLS defaults). */
+    public void connect(String username, String password, javax.net.SocketFactory socketFactory) throws MqttException {
         MqttConnectionOptions o = new MqttConnectionOptions();
+        if (socketFactory != null) {
+            o.setSocketFactory(socketFactory);
+        }
         o.setCleanStart(true);
         o.setConnectionTimeout(10);
         if (username != null && !username.isEmpty()) {

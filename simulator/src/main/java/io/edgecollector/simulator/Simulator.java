@@ -1,5 +1,6 @@
 package io.edgecollector.simulator;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -10,7 +11,11 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 public final class Simulator {
     /** Where and how to publish. */
     public record Target(String brokerUrl, String clientId, int qos, String username, String password,
-                         String topicPrefix) {
+                         String topicPrefix, MqttTls.Files tls) {
+        public Target(String brokerUrl, String clientId, int qos, String username, String password, String topicPrefix) {
+            this(brokerUrl, clientId, qos, username, password, topicPrefix, MqttTls.Files.NONE);
+        }
+
         public Target(String brokerUrl, String clientId, int qos, String username, String password) {
             this(brokerUrl, clientId, qos, username, password, "sensors");
         }
@@ -26,7 +31,7 @@ public final class Simulator {
     public static RunResult sensors(Target target, List<SensorProfile> sensors, Faults faults, long seed,
                                     double ratePerSensor, long count, Duration duration,
                                     BooleanSupplier stop, Consumer<String> progress)
-            throws MqttException, InterruptedException {
+            throws MqttException, InterruptedException, IOException {
         boolean millis = ratePerSensor <= 0 || ratePerSensor > 1;
         ReadingGenerator generator = new ReadingGenerator(sensors, faults, seed, millis, target.topicPrefix());
         try (Publisher publisher = connect(target)) {
@@ -38,7 +43,7 @@ public final class Simulator {
     /** Replays a dataset, its recorded spacing divided by speedup (0: as fast as possible). */
     public static RunResult replay(Target target, DatasetReplay replay, double speedup, long count,
                                    Duration duration, BooleanSupplier stop, Consumer<String> progress)
-            throws MqttException, InterruptedException {
+            throws MqttException, InterruptedException, IOException {
         try (Publisher publisher = connect(target)) {
             return Simulation.run(publisher, replay::next,
                     k -> speedup <= 0 || k >= replay.size() ? 0 : (long) (replay.offsetMillis((int) k) * 1e6 / speedup),
@@ -46,9 +51,11 @@ public final class Simulator {
         }
     }
 
-    private static Publisher connect(Target target) throws MqttException {
+    /** A publisher connected to the target (TLS for ssl:// URLs, from the target's PEM files). */
+    public static Publisher connect(Target target) throws MqttException, IOException {
         Publisher publisher = new Publisher(target.brokerUrl(), target.clientId(), target.qos());
-        publisher.connect(target.username(), target.password());
+        boolean tls = target.brokerUrl().startsWith("ssl://") || target.brokerUrl().startsWith("wss://");
+        publisher.connect(target.username(), target.password(), tls ? MqttTls.socketFactory(target.tls()) : null);
         return publisher;
     }
 }

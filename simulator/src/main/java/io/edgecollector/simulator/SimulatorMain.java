@@ -33,6 +33,15 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--password", defaultValue = "${env:SIMULATOR_MQTT_PASSWORD}", description = "MQTT password (env SIMULATOR_MQTT_PASSWORD)")
     String password;
 
+    @Option(names = "--ca-file", description = "PEM CA certificate to trust for ssl:// brokers (default: the JVM's trust store)")
+    Path caFile;
+
+    @Option(names = "--client-cert", description = "PEM client certificate, for brokers that require one")
+    Path clientCert;
+
+    @Option(names = "--client-key", description = "PKCS#8 PEM private key of --client-cert")
+    Path clientKey;
+
     @Option(names = "--topic-prefix", defaultValue = "sensors",
             description = "first topic level; readings go to <prefix>/<sensor id>/<type> (default: ${DEFAULT-VALUE})")
     String topicPrefix;
@@ -109,7 +118,8 @@ public final class SimulatorMain implements Callable<Integer> {
         Duration limit = duration == null ? null : parseDuration(duration);
         AtomicBoolean stop = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "simulator-stop"));
-        Simulator.Target target = new Simulator.Target(brokerUrl, clientId, qos, username, password, topicPrefix);
+        Simulator.Target target = new Simulator.Target(brokerUrl, clientId, qos, username, password, topicPrefix,
+                new MqttTls.Files(caFile, clientCert, clientKey));
         RunResult result;
         if (replay != null) {
             DatasetReplay data = DatasetReplay.load(replay, deviceId, ZoneOffset.of(datasetOffset), keepTimestamps,

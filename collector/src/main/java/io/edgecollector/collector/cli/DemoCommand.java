@@ -7,6 +7,7 @@ import io.edgecollector.collector.metrics.CountingMetrics;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.Quality;
 import io.edgecollector.simulator.Faults;
+import io.edgecollector.simulator.MqttTls;
 import io.edgecollector.simulator.ReadingGenerator;
 import io.edgecollector.simulator.RunResult;
 import io.edgecollector.simulator.SensorProfile;
@@ -74,7 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
             await(collector::isSubscribed, Duration.ofSeconds(10));
             Simulator.Target target = new Simulator.Target(config.brokerUrl(), "edge-simulator-demo", 1,
-                    config.mqttUsername(), config.mqttPassword().value());
+                    config.mqttUsername(), config.mqttPassword().value(), "sensors",
+                    new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey()));
             Faults faults = new Faults(0.03, 0.02, 0.01, 0.01, 0.01);
             published = Simulator.sensors(target, profiles, faults, 42, rate, 0,
                     io.edgecollector.collector.config.Durations.parse(duration), () -> false, line -> { });

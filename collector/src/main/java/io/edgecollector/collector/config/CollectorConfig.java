@@ -14,6 +14,9 @@ public record CollectorConfig(
         String instanceId,
         String mqttUsername,
         Secret mqttPassword,
+        Path caFile,
+        Path clientCert,
+        Path clientKey,
         Duration sessionExpiry,
         String dbUrl,
         String dbUser,
@@ -35,6 +38,11 @@ public record CollectorConfig(
         topics = List.copyOf(topics);
         missingSentinels = List.copyOf(missingSentinels);
         sources = Map.copyOf(sources);
+    }
+
+    /** Whether the broker URL asks for TLS. */
+    public boolean tls() {
+        return brokerUrl.startsWith("ssl://") || brokerUrl.startsWith("wss://");
     }
 
     /** Defaults only: what a machine with local services needs. */
@@ -80,6 +88,9 @@ public record CollectorConfig(
             case INSTANCE_ID -> instanceId;
             case MQTT_USERNAME -> mqttUsername;
             case MQTT_PASSWORD -> mqttPassword.toString();
+            case CA_FILE -> caFile == null ? "" : caFile.toString();
+            case CLIENT_CERT -> clientCert == null ? "" : clientCert.toString();
+            case CLIENT_KEY -> clientKey == null ? "" : clientKey.toString();
             case SESSION_EXPIRY -> Durations.format(sessionExpiry);
             case DB_URL -> Secret.maskUrl(dbUrl);
             case DB_USER -> dbUser;

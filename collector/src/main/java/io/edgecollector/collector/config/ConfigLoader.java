@@ -114,7 +114,7 @@ public final class ConfigLoader {
     }
 
     private CollectorConfig build() {
-        return new CollectorConfig(
+        return checked(new CollectorConfig(
                 get(Setting.BROKER_URL, ConfigLoader::brokerUrl),
                 get(Setting.TOPICS, ConfigLoader::topics),
                 get(Setting.TOPIC_TEMPLATE, ConfigLoader::topicTemplate),
@@ -123,6 +123,9 @@ public final class ConfigLoader {
                         "must be at most 64 letters, digits, '-' or '_' (it becomes part of file names)")),
                 get(Setting.MQTT_USERNAME, v -> v),
                 new Secret(values.get(Setting.MQTT_PASSWORD)),
+                get(Setting.CA_FILE, ConfigLoader::readableFileOrNull),
+                get(Setting.CLIENT_CERT, ConfigLoader::readableFileOrNull),
+                get(Setting.CLIENT_KEY, ConfigLoader::readableFileOrNull),
                 get(Setting.SESSION_EXPIRY, v -> duration(v, Duration.ZERO, Duration.ofSeconds(0xFFFF_FFFFL))),
                 get(Setting.DB_URL, v -> require(v, v.startsWith("jdbc:postgresql://"),
                         "must start with jdbc:postgresql://")),
@@ -139,7 +142,31 @@ public final class ConfigLoader {
                 get(Setting.STALE_AFTER, v -> duration(v, Duration.ofSeconds(1), Duration.ofDays(36500))),
                 get(Setting.COMPRESS_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
                 get(Setting.DELETE_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
-                sources);
+                sources));
+    }
+
+    private static Path readableFileOrNull(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isReadable(p)) {
+            throw new IllegalArgumentException("is not a readable file");
+        }
+        return p;
+    }
+
+    /** Settings that are only right together. */
+    private CollectorConfig checked(CollectorConfig c) {
+        boolean tlsFiles = c.caFile() != null || c.clientCert() != null || c.clientKey() != null;
+        if (tlsFiles && !c.tls()) {
+            throw new ConfigException(Setting.BROKER_URL.key() + "='" + c.brokerUrl() + "' is not ssl:// but TLS files are set ("
+                    + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + " or " + Setting.CLIENT_KEY.key() + ")");
+        }
+        if ((c.clientCert() == null) != (c.clientKey() == null)) {
+            throw new ConfigException(Setting.CLIENT_CERT.key() + " and " + Setting.CLIENT_KEY.key() + " go together: set both or neither");
+        }
+        return c;
     }
 
     private <T> T get(Setting s, Function<String, T> parser) {

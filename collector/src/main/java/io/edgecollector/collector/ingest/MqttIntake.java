@@ -3,6 +3,8 @@ package io.edgecollector.collector.ingest;
 import io.edgecollector.collector.buffer.Pending;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.metrics.Metrics;
+import io.edgecollector.simulator.MqttTls;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +53,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     private volatile boolean subscribed;
 
     public MqttIntake(CollectorConfig config, Handler handler, RedeliveryDetector redeliveries, Metrics metrics)
-            throws MqttException {
+            throws MqttException, IOException {
         this.redeliveries = redeliveries;
         this.config = config;
         this.handler = handler;
@@ -66,8 +68,11 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         return Math.min(65_535, Math.max(100, batchSize * 2));
     }
 
-    private static MqttConnectionOptions options(CollectorConfig config) {
+    private static MqttConnectionOptions options(CollectorConfig config) throws IOException {
         MqttConnectionOptions o = new MqttConnectionOptions();
+        if (config.tls()) {
+            o.setSocketFactory(MqttTls.socketFactory(new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey())));
+        }
         o.setCleanStart(false);
         o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
         o.setReceiveMaximum(receiveMaximum(config.batchSize()));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** `java -jar target/collector.jar ...` as a separate process, so a test can kill -9 it. */
@@ -21,12 +22,19 @@ public final class CollectorProcess implements AutoCloseable {
     }
 
     public static CollectorProcess start(Path log, String... args) throws IOException {
+        return start(log, Map.of(), args);
+    }
+
+    /** As above, with extra environment variables (secrets, say). */
+    public static CollectorProcess start(Path log, Map<String, String> env, String... args) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests with mvn verify");
         }
         List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process p = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

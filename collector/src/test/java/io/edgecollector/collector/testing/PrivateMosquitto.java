@@ -18,15 +18,22 @@ public final class PrivateMosquitto implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final String listenerOptions;
     private Process process;
 
-    private PrivateMosquitto(Path dir, int port) {
+    private PrivateMosquitto(Path dir, int port, String listenerOptions) {
         this.dir = dir;
         this.port = port;
+        this.listenerOptions = listenerOptions;
     }
 
     public static PrivateMosquitto start(Path dir) throws IOException {
-        PrivateMosquitto m = new PrivateMosquitto(dir, Ports.free());
+        return start(dir, "allow_anonymous true\n");
+    }
+
+    /** A broker whose listener has these options (TLS files, allow_anonymous, password_file, acl_file...). */
+    public static PrivateMosquitto start(Path dir, String listenerOptions) throws IOException {
+        PrivateMosquitto m = new PrivateMosquitto(dir, Ports.free(), listenerOptions);
         m.writeConfig();
         m.startProcess();
         return m;
@@ -40,7 +47,7 @@ public final class PrivateMosquitto implements AutoCloseable {
         Files.createDirectories(dir.resolve("data"));
         Files.writeString(dir.resolve("mosquitto.conf"), settings + "\n"
                 + "listener " + port + " 127.0.0.1\n"
-                + "allow_anonymous true\n"
+                + listenerOptions
                 + "persistence_location " + dir.resolve("data") + "/\n"
                 + "user root\n"
                 + "log_dest file " + dir.resolve("mosquitto.log") + "\n");
