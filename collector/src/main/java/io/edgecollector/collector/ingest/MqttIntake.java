@@ -48,6 +48,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     private final MqttConnectionOptions options;
     private final AtomicLong connection = new AtomicLong();
     private final RedeliveryDetector redeliveries;
+    private final SubscriptionMemory subscriptions;
     private volatile boolean stopping;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean subscribed;
@@ -55,6 +56,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     public MqttIntake(CollectorConfig config, Handler handler, RedeliveryDetector redeliveries, Metrics metrics)
             throws MqttException, IOException {
         this.redeliveries = redeliveries;
+        this.subscriptions = new SubscriptionMemory(config.rawDir());
         this.config = config;
         this.handler = handler;
         this.metrics = metrics;
@@ -125,6 +127,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         long id = connection.incrementAndGet();
         redeliveries.connected();
         metrics.brokerConnected(reconnect);
+        unsubscribeRemoved(serverURI);
         List<String> topics = config.topics();
         MqttSubscription[] subs = topics.stream().map(t -> new MqttSubscription(t, 1)).toArray(MqttSubscription[]::new);
         try {
@@ -132,6 +135,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     subscribed = true;
+                    remember(topics);
                     LOG.info("event=subscribed url={} topics={} client_id={} connection={}",
                             serverURI, topics, config.clientId(), id);
                 }
@@ -143,6 +147,37 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
             }, new MqttProperties());
         } catch (MqttException e) {
             LOG.error("event=subscribe_failed url={} topics={} cause=\"{}\"", serverURI, topics, e.getMessage());
+        }
+    }
+
+    /** Filters this client id had before and the configuration dropped: the session must forget them. */
+    private void unsubscribeRemoved(String serverURI) {
+        List<String> removed = subscriptions.removed(config.clientId(), config.topics());
+        if (removed.isEmpty()) {
+            return;
+        }
+        try {
+            client.unsubscribe(removed.toArray(String[]::new), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    LOG.info("event=unsubscribed url={} topics={} client_id={}", serverURI, removed, config.clientId());
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.warn("event=unsubscribe_failed topics={} cause=\"{}\"", removed, e.getMessage());
+                }
+            }, new MqttProperties());
+        } catch (MqttException e) {
+            LOG.warn("event=unsubscribe_failed topics={} cause=\"{}\"", removed, e.getMessage());
+        }
+    }
+
+    private void remember(List<String> topics) {
+        try {
+            subscriptions.remember(config.clientId(), topics);
+        } catch (java.io.IOException e) {
+            LOG.warn("event=subscriptions_not_remembered file={} cause=\"{}\"", config.rawDir(), e.getMessage());
         }
     }
 
