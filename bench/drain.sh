@@ -10,21 +10,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200000}
 [ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
+. bench/private-broker.sh
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 db="iot_bench_$$"
-grep -v -E '^(listener|persistence_location|allow_anonymous)' mosquitto/mosquitto.conf > "$work/mosquitto.conf"
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence_location %s/\nuser root\nlog_dest file %s/mosquitto.log\n' \
-  "$port" "$work" "$work" >> "$work/mosquitto.conf"
-/usr/sbin/mosquitto -c "$work/mosquitto.conf" & broker=$!
+broker=
 cleanup() {
-  kill "$broker" 2>/dev/null || true
+  [ -n "$broker" ] && kill "$broker" 2>/dev/null || true
   [ -n "${collector:-}" ] && kill "$collector" 2>/dev/null || true
   psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+start_private_broker "$work"
 url="tcp://127.0.0.1:$port"
 args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-collector
       --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json)

@@ -8,22 +8,19 @@ cd "$(dirname "$0")/.."
 rate=${1:-2000}
 seconds=${2:-60}
 [ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
+. bench/private-broker.sh
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 db="iot_latency_$$"
-grep -v -E '^(listener|persistence_location|allow_anonymous)' mosquitto/mosquitto.conf > "$work/mosquitto.conf"
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence_location %s/\nuser root\nlog_dest file %s/mosquitto.log\n' \
-  "$port" "$work" "$work" >> "$work/mosquitto.conf"
-/usr/sbin/mosquitto -c "$work/mosquitto.conf" & broker=$!
+broker=
 collector=
 cleanup() {
   [ -n "$collector" ] && kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
-  kill "$broker" 2>/dev/null || true
+  [ -n "$broker" ] && kill "$broker" 2>/dev/null || true
   psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+start_private_broker "$work"
 java -Xmx256m ${COLLECTOR_JAVA_OPTS:-} -jar collector/target/collector.jar run --broker-url "tcp://127.0.0.1:$port" \
   --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-latency \
   --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \

@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -182,10 +181,6 @@ public final class CopyLoader {
         }
     }
 
-    static String iso(Instant t) {
-        return t.toString();
-    }
-
     /** Text COPY encoding of readings. */
     static final class CopyText {
         private CopyText() {
@@ -196,7 +191,7 @@ public final class CopyLoader {
             for (Reading r : readings) {
                 field(sb, r.sensorId()).append('\t');
                 field(sb, r.metric()).append('\t');
-                sb.append(iso(r.ts())).append('\t');
+                sb.append(r.ts().toString()).append('\t');
                 if (r.value() == null) {
                     sb.append("\\N");
                 } else {
@@ -206,7 +201,7 @@ public final class CopyLoader {
                 field(sb, r.unit()).append('\t');
                 sb.append(r.quality().label()).append('\t');
                 field(sb, r.topic()).append('\t');
-                sb.append(iso(r.receivedAt())).append('\n');
+                sb.append(r.receivedAt().toString()).append('\n');
             }
             return sb.toString().getBytes(StandardCharsets.UTF_8);
         }
