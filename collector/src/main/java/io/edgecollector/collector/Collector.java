@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * fsync, then ack), and the loader that follows the raw log into PostgreSQL. {@link #close()} stops intake, flushes and acknowledges what was taken,
  * then disconnects; it is safe to call twice.
  */
-public final class Collector implements AutoCloseable {
+public final class Collector implements AutoCloseable, CollectorStatus {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
 
     private final CollectorConfig config;
@@ -43,7 +43,7 @@ public final class Collector implements AutoCloseable {
     private final SensorRegistry registry;
     private final Database database;
     private final PostgresLoader loader;
-    private boolean closed;
+    private volatile boolean closed;
 
     public Collector(CollectorConfig config, Metrics metrics, Clock clock) throws MqttException {
         this.config = config;
@@ -96,14 +96,24 @@ public final class Collector implements AutoCloseable {
         return intake.start(maxWait);
     }
 
-    /** Whether the database is prepared and loading. */
+    @Override
     public boolean isDatabaseReady() {
         return loader.isReady();
     }
 
-    /** Raw bytes not yet loaded into PostgreSQL. */
+    @Override
     public long backlogBytes() {
         return loader.backlogBytes();
+    }
+
+    @Override
+    public long backlogMessages() {
+        return loader.backlogMessages();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !closed && writer.isAlive() && loader.isAlive();
     }
 
     /** Asks a start still waiting for the broker to give up; close() does the rest. */
@@ -111,6 +121,7 @@ public final class Collector implements AutoCloseable {
         intake.stopIntake();
     }
 
+    @Override
     public boolean isSubscribed() {
         return intake.isSubscribed();
     }

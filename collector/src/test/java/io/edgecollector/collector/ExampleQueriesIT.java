@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigLoader;
-import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.testing.Await;
 import io.edgecollector.collector.testing.Setup;
 import io.edgecollector.collector.testing.TestDatabase;
@@ -81,7 +81,7 @@ class ExampleQueriesIT {
             CollectorConfig config = ConfigLoader.load(null, Map.of(), flags);
             RunResult sim;
             RunResult room;
-            try (Collector collector = Setup.started(config, new CountingMetrics())) {
+            try (Collector collector = Setup.started(config, new CollectorMetrics())) {
                 DatasetReplay replay = DatasetReplay.load(OCCUPANCY, "occupancy-room", ZoneOffset.ofHours(1), false, prefix);
                 room = Simulator.replay(new Simulator.Target(Setup.SHARED_BROKER, prefix + "-replay", 1, null, null, prefix),
                         replay, 60_000, 0, Duration.ofMinutes(2), () -> false, l -> { });

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigLoader;
-import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.testing.Await;
 import io.edgecollector.collector.testing.CollectorProcess;
 import io.edgecollector.collector.testing.HostileCorpus;
@@ -70,7 +70,7 @@ class FaultsIT {
         String prefix = Setup.prefix();
         try (TestDatabase db = TestDatabase.onSharedServer()) {
             CollectorConfig config = ConfigLoader.load(null, Map.of(), PostgresIT.flags(Setup.SHARED_BROKER, prefix, dir, db));
-            CountingMetrics metrics = new CountingMetrics();
+            CollectorMetrics metrics = new CollectorMetrics();
             try (Collector collector = Setup.started(config, metrics)) {
                 CompletableFuture<RunResult> sim = Setup.publishAsync(Setup.SHARED_BROKER, prefix, FAULTS, 3000, 60);
                 Await.until("rows loading", Duration.ofSeconds(30), () -> db.countOrMinusOne(PostgresIT.ROWS) > 100);
@@ -93,12 +93,12 @@ class FaultsIT {
         Path raw = dir.resolve("raw");
         Map<String, String> flags = Setup.flags(Setup.SHARED_BROKER, prefix, raw, Setup.registry(dir, 5));
         flags.put("--topics", prefix + "/a/#");
-        try (Collector collector = Setup.started(ConfigLoader.load(null, Map.of(), flags), new CountingMetrics())) {
+        try (Collector collector = Setup.started(ConfigLoader.load(null, Map.of(), flags), new CollectorMetrics())) {
             send(prefix + "/a/one", "1");
             Await.until("a/one", Duration.ofSeconds(20), () -> topics(raw).contains(prefix + "/a/one"));
         }
         flags.put("--topics", prefix + "/b/#");
-        try (Collector collector = Setup.started(ConfigLoader.load(null, Map.of(), flags), new CountingMetrics())) {
+        try (Collector collector = Setup.started(ConfigLoader.load(null, Map.of(), flags), new CollectorMetrics())) {
             send(prefix + "/a/two", "2");
             send(prefix + "/b/one", "3");
             Await.until("b/one", Duration.ofSeconds(20), () -> topics(raw).contains(prefix + "/b/one"));
@@ -151,7 +151,7 @@ class FaultsIT {
         List<byte[]> corpus = HostileCorpus.payloads();
         try (TestDatabase db = TestDatabase.onSharedServer()) {
             CollectorConfig config = ConfigLoader.load(null, Map.of(), PostgresIT.flags(Setup.SHARED_BROKER, prefix, dir, db));
-            try (Collector collector = Setup.started(config, new CountingMetrics());
+            try (Collector collector = Setup.started(config, new CollectorMetrics());
                  Publisher p = Simulator.connect(new Simulator.Target(Setup.SHARED_BROKER, prefix + "-hostile", 1, null, null))) {
                 long ts = System.currentTimeMillis() / 1000;
                 for (int i = 0; i < corpus.size(); i++) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigLoader;
-import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.rawlog.RawLineCodec;
@@ -71,7 +71,7 @@ class IngestIT {
         String prefix = prefix();
         Path raw = dir.resolve("raw");
         CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(SHARED_BROKER, prefix, raw, registry(dir)));
-        CountingMetrics metrics = new CountingMetrics();
+        CollectorMetrics metrics = new CollectorMetrics();
         RunResult sim;
         try (Collector collector = Setup.started(config, metrics)) {
             sim = publish(SHARED_BROKER, prefix, new Faults(0.05, 0.05, 0.03, 0.03, 0.03), 900, 60);
@@ -130,7 +130,7 @@ class IngestIT {
         Path raw = dir.resolve("raw");
         Files.writeString(raw, "a file where the raw directory should be: every append fails");
         CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(SHARED_BROKER, prefix, raw, registry(dir)));
-        CountingMetrics first = new CountingMetrics();
+        CollectorMetrics first = new CollectorMetrics();
         RunResult sim;
         try (Collector collector = Setup.started(config, first)) {
             sim = publish(SHARED_BROKER, prefix, Faults.NONE, 50, 50);
@@ -140,7 +140,7 @@ class IngestIT {
         assertEquals(0, first.acked());
 
         Files.delete(raw);
-        CountingMetrics second = new CountingMetrics();
+        CollectorMetrics second = new CollectorMetrics();
         try (Collector collector = new Collector(config, second, Clock.systemUTC())) {
             assertTrue(collector.start(Duration.ofSeconds(10)));
             Await.until("the broker redelivers every unacknowledged message", Duration.ofSeconds(30), second::acked, 50L);
@@ -180,7 +180,7 @@ class IngestIT {
         Path raw = dir.resolve("raw");
         try (PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
             CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(broker.url(), prefix, raw, registry(dir)));
-            CountingMetrics metrics = new CountingMetrics();
+            CollectorMetrics metrics = new CollectorMetrics();
             try (Collector collector = Setup.started(config, metrics)) {
                 RunResult before = publish(broker.url(), prefix, Faults.NONE, 1000, 100);
                 Await.until("first half written", Duration.ofSeconds(30), metrics::acked, before.total());
@@ -216,7 +216,7 @@ class IngestIT {
             Map<String, String> f = flags(SHARED_BROKER, prefix, raw, registry(dir));
             f.put("--batch-size", "50");
             f.put("--flush-interval", "50ms");
-            CountingMetrics metrics = new CountingMetrics();
+            CollectorMetrics metrics = new CollectorMetrics();
             try (Collector collector = Setup.started(ConfigLoader.load(null, Map.of(), f), metrics)) {
                 RunResult sim = publish(SHARED_BROKER, prefix, Faults.NONE, 900, 60);
                 Await.until("the disk is full", Duration.ofSeconds(30), () -> metrics.rawWriteFailures() > 0);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigLoader;
-import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.testing.Await;
 import io.edgecollector.collector.testing.CollectorProcess;
 import io.edgecollector.collector.testing.PrivateMosquitto;
@@ -90,7 +90,7 @@ class PostgresIT {
         try (TestDatabase db = TestDatabase.onSharedServer()) {
             Map<String, String> flags = flags(Setup.SHARED_BROKER, prefix, dir, db);
             CollectorConfig config = ConfigLoader.load(null, Map.of(), flags);
-            CountingMetrics metrics = new CountingMetrics();
+            CollectorMetrics metrics = new CollectorMetrics();
             RunResult sim;
             try (Collector collector = Setup.started(config, metrics)) {
                 assertTrue(collector.isDatabaseReady(), "database created and migrated at start");
@@ -138,7 +138,7 @@ class PostgresIT {
         try (PrivatePostgres pg = PrivatePostgres.start()) {
             TestDatabase db = new TestDatabase(pg.serverUrl());
             CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(Setup.SHARED_BROKER, prefix, dir, db));
-            CountingMetrics metrics = new CountingMetrics();
+            CollectorMetrics metrics = new CollectorMetrics();
             try (Collector collector = Setup.started(config, metrics)) {
                 CompletableFuture<RunResult> sim = Setup.publishAsync(Setup.SHARED_BROKER, prefix, FAULTS, 4500, 20);
                 Await.until("rows loading", Duration.ofSeconds(30), () -> db.countOrMinusOne(ROWS) > 200);
@@ -226,21 +226,21 @@ class PostgresIT {
         String prefix = Setup.prefix();
         try (TestDatabase db = TestDatabase.onSharedServer()) {
             List<Collector> collectors = new ArrayList<>();
-            List<CountingMetrics> metrics = new ArrayList<>();
+            List<CollectorMetrics> metrics = new ArrayList<>();
             try {
                 for (String instance : List.of("a", "b", "c")) {
                     Map<String, String> f = flags(Setup.SHARED_BROKER, prefix, dir, db);
                     f.put("--topics", "$share/" + prefix + "/" + prefix + "/#");
                     f.put("--client-id", prefix + "-" + instance);
                     f.put("--instance-id", instance);
-                    CountingMetrics m = new CountingMetrics();
+                    CollectorMetrics m = new CollectorMetrics();
                     metrics.add(m);
                     collectors.add(Setup.started(ConfigLoader.load(null, Map.of(), f), m));
                 }
                 RunResult sim = Setup.publish(Setup.SHARED_BROKER, prefix, FAULTS, 1500, 60);
                 awaitLoaded(db, sim, Duration.ofSeconds(30));
-                assertEquals(sim.total(), metrics.stream().mapToLong(CountingMetrics::received).sum(), "each message once");
-                for (CountingMetrics m : metrics) {
+                assertEquals(sim.total(), metrics.stream().mapToLong(CollectorMetrics::received).sum(), "each message once");
+                for (CollectorMetrics m : metrics) {
                     assertTrue(m.received() > sim.total() / 10, "every instance takes a share: " + m.received());
                 }
                 for (String instance : List.of("a", "b", "c")) {

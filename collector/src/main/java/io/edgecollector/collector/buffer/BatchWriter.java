@@ -49,6 +49,11 @@ public final class BatchWriter implements AutoCloseable {
         this.thread = new Thread(this::loop, "collector-writer");
     }
 
+    /** Whether its thread runs (false before start and after close, or if it died). */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
     public void start() {
         thread.start();
     }

@@ -3,7 +3,7 @@ package io.edgecollector.collector.cli;
 import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.Setting;
-import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.Quality;
 import io.edgecollector.simulator.Faults;
@@ -62,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<SensorProfile> profiles = SensorProfile.defaults(sensors);
         CollectorConfig config = options.load(demoDefaults(profiles));
-        CountingMetrics metrics = new CountingMetrics();
+        CollectorMetrics metrics = new CollectorMetrics();
         RunResult published;
         Instant started = Instant.now();
         out.println("demo: collector + " + sensors + " simulated sensors at " + rate + "/s each for " + duration
@@ -140,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
         return url.replace("postgresql://", "postgresql://" + config.dbUser() + "@");
     }
 
-    private static void printSummary(PrintWriter out, RunResult published, CountingMetrics m, CollectorConfig config)
+    private static void printSummary(PrintWriter out, RunResult published, CollectorMetrics m, CollectorConfig config)
             throws IOException {
         out.println("simulator: " + published.summary());
         out.printf("collector: received=%d written_and_acked=%d rejected_messages=%d readings=%d%n",

@@ -2,7 +2,9 @@ package io.edgecollector.collector.cli;
 
 import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
-import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.metrics.CollectorMetrics;
+import io.edgecollector.collector.ops.StatusLog;
+import io.edgecollector.collector.ops.StatusServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -28,13 +30,27 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CollectorConfig config = options.load();
         LOG.info("event=config {}", config.oneLine());
-        CountingMetrics metrics = new CountingMetrics();
-        try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
+        CollectorMetrics metrics = new CollectorMetrics();
+        try (Collector collector = new Collector(config, metrics, Clock.systemUTC());
+             AutoCloseable http = serve(config, metrics, collector);
+             StatusLog status = StatusLog.start(config.statusInterval(), metrics, collector)) {
             Termination termination = new Termination(collector::requestStop);
             collector.start(UNTIL_STOPPED);
             termination.await();
             LOG.info("event=stopping received={} acked={}", metrics.received(), metrics.acked());
         }
         return 0;
+    }
+
+    /** /metrics, /health and /ready on http_port, up before the broker is reached (so a stuck start is visible). */
+    private static AutoCloseable serve(CollectorConfig config, CollectorMetrics metrics, Collector collector) {
+        metrics.watch(collector::backlogBytes, collector::backlogMessages, collector::isSubscribed,
+                collector::isDatabaseReady);
+        if (config.httpPort() == 0) {
+            return () -> { };
+        }
+        StatusServer server = StatusServer.start(config.httpPort(), metrics.registryWithJvm(), collector);
+        LOG.info("event=http_listening port={} paths=/metrics,/health,/ready", server.port());
+        return server;
     }
 }

@@ -32,6 +32,8 @@ public record CollectorConfig(
         Duration staleAfter,
         Duration compressAfter,
         Duration deleteAfter,
+        int httpPort,
+        Duration statusInterval,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
@@ -107,6 +109,8 @@ public record CollectorConfig(
             case STALE_AFTER -> Durations.format(staleAfter);
             case COMPRESS_AFTER -> compressAfter == null ? "" : Durations.format(compressAfter);
             case DELETE_AFTER -> deleteAfter == null ? "" : Durations.format(deleteAfter);
+            case HTTP_PORT -> Integer.toString(httpPort);
+            case STATUS_INTERVAL -> Durations.format(statusInterval);
         };
     }
 }

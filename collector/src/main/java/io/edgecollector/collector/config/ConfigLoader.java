@@ -142,6 +142,8 @@ public final class ConfigLoader {
                 get(Setting.STALE_AFTER, v -> duration(v, Duration.ofSeconds(1), Duration.ofDays(36500))),
                 get(Setting.COMPRESS_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
                 get(Setting.DELETE_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
+                get(Setting.HTTP_PORT, v -> integer(v, 0, 65_535)),
+                get(Setting.STATUS_INTERVAL, v -> duration(v, Duration.ZERO, Duration.ofDays(1))),
                 sources));
     }
 

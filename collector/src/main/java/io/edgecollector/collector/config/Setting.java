@@ -32,7 +32,9 @@ public enum Setting {
     FUTURE_TOLERANCE("quality.future_tolerance", "5m", "readings further ahead of receipt time are flagged future_timestamp"),
     STALE_AFTER("quality.stale_after", "1h", "readings older than this at receipt are flagged stale"),
     COMPRESS_AFTER("retention.compress_after", "", "compact gzips raw files of days older than this (e.g. 7d), once compacted and loaded; empty: never"),
-    DELETE_AFTER("retention.delete_after", "", "compact deletes raw files of days older than this (e.g. 90d), once compacted and loaded; empty: never");
+    DELETE_AFTER("retention.delete_after", "", "compact deletes raw files of days older than this (e.g. 90d), once compacted and loaded; empty: never"),
+    HTTP_PORT("http_port", "9180", "port of /metrics (Prometheus), /health and /ready on all interfaces; 0: no HTTP server"),
+    STATUS_INTERVAL("status_interval", "60s", "how often the daemon logs its one-line status (rate, backlog, errors); 0s: never");
 
     private final String key;
     private final String defaultValue;

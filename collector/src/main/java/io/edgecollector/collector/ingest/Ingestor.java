@@ -7,6 +7,7 @@ import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.validate.MessageProcessor;
@@ -56,6 +57,7 @@ public final class Ingestor {
         } catch (RuntimeException e) {
             LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
             line = RawLineCodec.encode(receivedAt, topic, qos, false, payload, false, "internal error: " + e);
+            metrics.messageRejected(RejectReason.INTERNAL);
         }
         long identity = RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
         if (qos > 0 && redeliveries.received(identity)) {
@@ -78,7 +80,7 @@ public final class Ingestor {
         String error = null;
         if (!result.rejections().isEmpty()) {
             error = String.join("; ", result.rejections());
-            metrics.messageRejected();
+            metrics.messageRejected(decoded.reason() != null ? decoded.reason() : result.reason());
             logRejection(topic, error);
         }
         return RawLineCodec.encode(receivedAt, topic, qos, false, payload, decoded.json() != null, error);

@@ -1,5 +1,6 @@
 package io.edgecollector.collector.metrics;
 
+import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.validate.Quality;
 
 /** What the pipeline reports as it runs. Every method defaults to doing nothing. */
@@ -10,7 +11,7 @@ public interface Metrics {
     default void messageReceived() {
     }
 
-    default void messageRejected() {
+    default void messageRejected(RejectReason reason) {
     }
 
     default void messageRedelivered() {
@@ -19,6 +20,7 @@ public interface Metrics {
     default void readingAccepted(Quality quality) {
     }
 
+    /** A batch is durable in the raw file and acknowledged. */
     default void batchFlushed(int messages, long nanos) {
     }
 
@@ -31,7 +33,8 @@ public interface Metrics {
     default void brokerDisconnected() {
     }
 
-    default void rawLinesLoaded(long lines, long readings, long inserted, long rejections) {
+    /** One loader transaction committed: raw lines, readings in them, rows inserted, rejections stored. */
+    default void rawLinesLoaded(long lines, long readings, long inserted, long rejections, long nanos) {
     }
 
     default void loadFailed() {

@@ -18,8 +18,15 @@ import java.io.IOException;
 public final class PayloadDecoder {
     public static final int MAX_DEPTH = 64;
 
-    /** The decoded JSON, or null with the reason it could not be decoded. */
-    public record Decoded(JsonNode json, String error) {
+    /** The decoded JSON, or null with the reason it could not be decoded and its kind. */
+    public record Decoded(JsonNode json, String error, RejectReason reason) {
+        static Decoded ok(JsonNode json) {
+            return new Decoded(json, null, null);
+        }
+
+        static Decoded failed(RejectReason reason, String error) {
+            return new Decoded(null, error, reason);
+        }
     }
 
     private final ObjectMapper mapper;
@@ -38,24 +45,24 @@ public final class PayloadDecoder {
 
     public Decoded decode(byte[] payload) {
         if (payload.length > maxBytes) {
-            return new Decoded(null, "payload too large: " + payload.length + " bytes (max_payload_bytes "
+            return Decoded.failed(RejectReason.TOO_LARGE, "payload too large: " + payload.length + " bytes (max_payload_bytes "
                     + maxBytes + ")");
         }
         if (payload.length == 0) {
-            return new Decoded(null, "payload is empty");
+            return Decoded.failed(RejectReason.EMPTY, "payload is empty");
         }
         String text = Utf8.decodeOrNull(payload);
         if (text == null) {
-            return new Decoded(null, "not JSON: payload is not UTF-8 text");
+            return Decoded.failed(RejectReason.NOT_UTF8, "not JSON: payload is not UTF-8 text");
         }
         try {
             JsonNode node = mapper.readTree(text);
             if (node == null || node.isMissingNode()) {
-                return new Decoded(null, "payload is blank");
+                return Decoded.failed(RejectReason.EMPTY, "payload is blank");
             }
-            return new Decoded(node, null);
+            return Decoded.ok(node);
         } catch (IOException e) {
-            return new Decoded(null, "not JSON: " + Json.abbreviate(firstLine(e.getMessage())));
+            return Decoded.failed(RejectReason.NOT_JSON, "not JSON: " + Json.abbreviate(firstLine(e.getMessage())));
         }
     }
 

@@ -40,7 +40,7 @@ public final class PostgresLoader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean ready;
-    private volatile long backlogBytes;
+    private final Backlog backlog = new Backlog();
     private long lastReport;
     private long partitionsCheckedAt;
 
@@ -71,6 +71,11 @@ public final class PostgresLoader implements AutoCloseable {
         LOG.info("event=database_ready schema_version={} sensors_synced={}", version, registry.size());
     }
 
+    /** Whether its thread runs (false before start and after close, or if it died). */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
     public void start() {
         thread.start();
     }
@@ -86,7 +91,12 @@ public final class PostgresLoader implements AutoCloseable {
 
     /** Bytes of raw files not yet loaded, as of the last pass. */
     public long backlogBytes() {
-        return backlogBytes;
+        return backlog.bytes();
+    }
+
+    /** Whole raw lines (messages) not yet loaded, as of the last pass. */
+    public long backlogMessages() {
+        return backlog.lines();
     }
 
     private void loop() {
@@ -94,6 +104,7 @@ public final class PostgresLoader implements AutoCloseable {
         while (running) {
             try {
                 if (!ready) {
+                    observeBacklog();
                     prepare();
                 }
                 if (System.nanoTime() - partitionsCheckedAt > TimeUnit.HOURS.toNanos(1)) {
@@ -120,7 +131,7 @@ public final class PostgresLoader implements AutoCloseable {
                 }
                 metrics.loadFailed();
                 report("event=load_failed cause=\"" + e.getMessage() + "\" retry_in=" + backoffMs
-                        + "ms backlog_bytes=" + backlogBytes + "; raw files keep everything");
+                        + "ms backlog_bytes=" + backlog.bytes() + "; raw files keep everything");
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
             }
@@ -129,24 +140,29 @@ public final class PostgresLoader implements AutoCloseable {
 
     private boolean loadAll() throws SQLException, IOException {
         boolean progress = false;
-        long backlog = 0;
         for (Path file : RawFiles.list(rawDir, instanceId)) {
             String name = file.getFileName().toString();
             long offset = offsetOf(name);
-            long size = Files.size(file);
-            if (size > offset && running) {
+            if (Files.size(file) > offset && running) {
+                long start = System.nanoTime();
                 RawFileLoader.Result r = files.load(file, offset, () -> !running);
                 offsets.put(name, r.endOffset());
+                backlog.loaded(name, r.endOffset(), r.lines());
                 if (r.lines() > 0) {
                     progress = true;
-                    metrics.rawLinesLoaded(r.lines(), r.readings(), r.inserted(), r.rejections());
+                    metrics.rawLinesLoaded(r.lines(), r.readings(), r.inserted(), r.rejections(), System.nanoTime() - start);
                 }
-                offset = r.endOffset();
             }
-            backlog += Math.max(0, size - offset);
+            backlog.observe(file, Files.size(file));
         }
-        backlogBytes = backlog;
         return progress;
+    }
+
+    /** While the database is away: what the raw files gained since the last pass. */
+    private void observeBacklog() throws IOException {
+        for (Path file : RawFiles.list(rawDir, instanceId)) {
+            backlog.observe(file, Files.size(file));
+        }
     }
 
     private long offsetOf(String name) throws SQLException {
@@ -157,6 +173,7 @@ public final class PostgresLoader implements AutoCloseable {
         try (Connection c = db.pool().getConnection()) {
             long offset = CopyLoader.checkpoint(c, name);
             offsets.put(name, offset);
+            backlog.checkpointKnown(name, offset);
             return offset;
         }
     }

@@ -4,6 +4,7 @@ import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.ReadingMapper;
+import io.edgecollector.collector.parse.RejectReason;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -42,7 +43,8 @@ public final class MessageProcessor {
                 rejections.add(describe(r, violations));
             }
         }
-        return new MappedMessage(accepted, rejections);
+        return new MappedMessage(accepted, rejections,
+                mapped.rejections().isEmpty() ? RejectReason.INVALID_FIELD : mapped.reason());
     }
 
     private static String describe(Reading r, Set<ConstraintViolation<Reading>> violations) {

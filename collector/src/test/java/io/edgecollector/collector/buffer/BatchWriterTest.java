@@ -3,7 +3,7 @@ package io.edgecollector.collector.buffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgecollector.collector.metrics.CountingMetrics;
+import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.RawLog;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ class BatchWriterTest {
     @Test
     void flush_byTime_writesThenAcks(@TempDir Path dir) throws Exception {
         AtomicInteger acked = new AtomicInteger();
-        CountingMetrics metrics = new CountingMetrics();
+        CollectorMetrics metrics = new CollectorMetrics();
         try (RawLog log = new RawLog(dir, "");
              BatchWriter writer = new BatchWriter(log, 1000, Duration.ofMillis(50), metrics, () -> { })) {
             writer.start();
@@ -48,7 +48,7 @@ class BatchWriterTest {
 
     @Test
     void flush_byCount_makesBatchesOfBatchSize(@TempDir Path dir) throws Exception {
-        CountingMetrics metrics = new CountingMetrics();
+        CollectorMetrics metrics = new CollectorMetrics();
         try (RawLog log = new RawLog(dir, "");
              BatchWriter writer = new BatchWriter(log, 10, Duration.ofSeconds(30), metrics, () -> { })) {
             writer.start();
@@ -65,7 +65,7 @@ class BatchWriterTest {
         Path blocked = dir.resolve("raw");
         Files.writeString(blocked, "a file where the directory should be");
         AtomicInteger acked = new AtomicInteger();
-        CountingMetrics metrics = new CountingMetrics();
+        CollectorMetrics metrics = new CollectorMetrics();
         try (RawLog log = new RawLog(blocked, "");
              BatchWriter writer = new BatchWriter(log, 100, Duration.ofMillis(10), metrics, () -> { })) {
             writer.start();

@@ -34,6 +34,8 @@ public final class CollectorProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
+        // several collectors run at once in the tests: no HTTP port unless a test asks for one
+        builder.environment().putIfAbsent("COLLECTOR_HTTP_PORT", "0");
         Process p = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -67,6 +69,11 @@ public final class CollectorProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to end by itself: its exit code, or -1 if it still runs after the limit. */
+    public int awaitExit(Duration limit) throws InterruptedException {
+        return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     /** SIGTERM, then the exit code (or -1 if it did not exit within the limit). */

@@ -1,0 +1,206 @@
+package io.edgecollector.collector.metrics;
+
+import io.edgecollector.collector.parse.RejectReason;
+import io.edgecollector.collector.validate.Quality;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The collector's metrics in a Prometheus registry of its own (served at /metrics), readable in
+ * code too for the status line, the demo and the tests. Names start with edge_collector_.
+ */
+public class CollectorMetrics implements Metrics {
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter received = Counter.builder().name("edge_collector_messages_received_total")
+            .help("MQTT messages received").register(registry);
+    private final Counter acked = Counter.builder().name("edge_collector_messages_acked_total")
+            .help("messages appended and fsynced to the raw file, then acknowledged to the broker").register(registry);
+    private final Counter rejected = Counter.builder().name("edge_collector_messages_rejected_total")
+            .help("messages kept in the raw file with a rejection reason, by kind of reason")
+            .labelNames("reason").register(registry);
+    private final Counter redelivered = Counter.builder().name("edge_collector_messages_redelivered_total")
+            .help("broker resends of messages already received (marked dup in the raw file)").register(registry);
+    private final Counter readings = Counter.builder().name("edge_collector_readings_total")
+            .help("readings accepted at intake, by quality flag").labelNames("quality").register(registry);
+    private final Histogram batchSize = Histogram.builder().name("edge_collector_batch_messages")
+            .help("messages per durable batch (append + fsync + ack)").classicOnly()
+            .classicUpperBounds(1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000).register(registry);
+    private final Histogram flushSeconds = Histogram.builder().name("edge_collector_flush_seconds")
+            .help("time to append, fsync and acknowledge one batch").unit(Unit.SECONDS).classicOnly()
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(registry);
+    private final Histogram loadSeconds = Histogram.builder().name("edge_collector_load_seconds")
+            .help("time to load new raw lines of one file into PostgreSQL (COPY, insert, checkpoint, commit)")
+            .unit(Unit.SECONDS).classicOnly()
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
+    private final Counter rawWriteFailures = Counter.builder().name("edge_collector_raw_write_failures_total")
+            .help("batches the raw file refused (disk full, I/O error); not acknowledged, retried").register(registry);
+    private final Counter connects = Counter.builder().name("edge_collector_broker_connects_total")
+            .help("successful connections to the broker").register(registry);
+    private final Counter reconnects = Counter.builder().name("edge_collector_broker_reconnects_total")
+            .help("connections to the broker after a lost one").register(registry);
+    private final Counter disconnects = Counter.builder().name("edge_collector_broker_disconnects_total")
+            .help("connections to the broker lost").register(registry);
+    private final Counter linesLoaded = Counter.builder().name("edge_collector_loaded_messages_total")
+            .help("raw lines (messages) committed to PostgreSQL").register(registry);
+    private final Counter rowsInserted = Counter.builder().name("edge_collector_loaded_rows_total")
+            .help("new measurement rows inserted (a reading already stored is not counted again)").register(registry);
+    private final Counter rejectionsStored = Counter.builder().name("edge_collector_loaded_rejections_total")
+            .help("rows written to rejected_messages").register(registry);
+    private final Counter loadFailures = Counter.builder().name("edge_collector_load_errors_total")
+            .help("loader passes that failed (database unreachable or refusing); retried with backoff").register(registry);
+
+    public CollectorMetrics() {
+        for (Quality q : Quality.values()) {
+            readings.initLabelValues(q.label());
+        }
+        for (RejectReason r : RejectReason.values()) {
+            rejected.initLabelValues(r.label());
+        }
+    }
+
+    /** The registry to serve; adds the JVM and process metrics (memory, GC, threads, RSS). */
+    public PrometheusRegistry registryWithJvm() {
+        JvmMetrics.builder().register(registry);
+        return registry;
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Gauges read at scrape time from the running collector. */
+    public void watch(LongSupplier backlogBytes, LongSupplier backlogMessages, BooleanSupplier brokerConnected,
+                      BooleanSupplier databaseReady) {
+        GaugeWithCallback.builder().name("edge_collector_backlog_bytes")
+                .help("bytes of raw files not yet loaded into PostgreSQL")
+                .callback(cb -> cb.call(backlogBytes.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("edge_collector_backlog_messages")
+                .help("raw lines (messages) not yet loaded into PostgreSQL")
+                .callback(cb -> cb.call(backlogMessages.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("edge_collector_broker_connected")
+                .help("1 when connected and subscribed to the broker")
+                .callback(cb -> cb.call(brokerConnected.getAsBoolean() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("edge_collector_database_ready")
+                .help("1 when PostgreSQL is prepared and loading")
+                .callback(cb -> cb.call(databaseReady.getAsBoolean() ? 1 : 0)).register(registry);
+    }
+
+    @Override
+    public void messageReceived() {
+        received.inc();
+    }
+
+    @Override
+    public void messageRejected(RejectReason reason) {
+        rejected.labelValues(reason.label()).inc();
+    }
+
+    @Override
+    public void messageRedelivered() {
+        redelivered.inc();
+    }
+
+    @Override
+    public void readingAccepted(Quality quality) {
+        readings.labelValues(quality.label()).inc();
+    }
+
+    @Override
+    public void batchFlushed(int messages, long nanos) {
+        acked.inc(messages);
+        batchSize.observe(messages);
+        flushSeconds.observe(nanos / NANOS_PER_SECOND);
+    }
+
+    @Override
+    public void rawWriteFailed() {
+        rawWriteFailures.inc();
+    }
+
+    @Override
+    public void brokerConnected(boolean reconnect) {
+        connects.inc();
+        if (reconnect) {
+            reconnects.inc();
+        }
+    }
+
+    @Override
+    public void brokerDisconnected() {
+        disconnects.inc();
+    }
+
+    @Override
+    public void rawLinesLoaded(long lines, long readingsLoaded, long inserted, long rejections, long nanos) {
+        linesLoaded.inc(lines);
+        rowsInserted.inc(inserted);
+        rejectionsStored.inc(rejections);
+        loadSeconds.observe(nanos / NANOS_PER_SECOND);
+    }
+
+    @Override
+    public void loadFailed() {
+        loadFailures.inc();
+    }
+
+    public long received() {
+        return received.getLongValue();
+    }
+
+    public long rejectedMessages() {
+        long sum = 0;
+        for (RejectReason r : RejectReason.values()) {
+            sum += rejected.labelValues(r.label()).getLongValue();
+        }
+        return sum;
+    }
+
+    public long rejected(RejectReason reason) {
+        return rejected.labelValues(reason.label()).getLongValue();
+    }
+
+    public long acked() {
+        return acked.getLongValue();
+    }
+
+    public long batches() {
+        return batchSize.collect().getDataPoints().get(0).getCount();
+    }
+
+    public long rawWriteFailures() {
+        return rawWriteFailures.getLongValue();
+    }
+
+    public long reconnects() {
+        return reconnects.getLongValue();
+    }
+
+    public long linesLoaded() {
+        return linesLoaded.getLongValue();
+    }
+
+    public long loadFailures() {
+        return loadFailures.getLongValue();
+    }
+
+    public long readings(Quality q) {
+        return readings.labelValues(q.label()).getLongValue();
+    }
+
+    public long readings() {
+        long sum = 0;
+        for (Quality q : Quality.values()) {
+            sum += readings(q);
+        }
+        return sum;
+    }
+}
