@@ -17,6 +17,7 @@ WORKDIR /app
 COPY --from=build /src/collector/target/collector.jar /app/collector.jar
 COPY config /app/config
 VOLUME ["/data"]
+EXPOSE 9180
 ENV COLLECTOR_RAW_DIR=/data/raw COLLECTOR_LAKE_DIR=/data/lake COLLECTOR_SENSORS_FILE=/app/config/sensors.json
 ENTRYPOINT ["java", "-Xmx256m", "-jar", "/app/collector.jar"]
 CMD ["run"]

@@ -13,7 +13,14 @@ import io.edgecollector.collector.testing.TestDatabase;
 import io.edgecollector.simulator.Faults;
 import io.edgecollector.simulator.Kind;
 import io.edgecollector.simulator.RunResult;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.edgecollector.collector.config.Setting;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,6 +122,7 @@ class OperationsIT {
                 assertEquals("subscribed", ready.json().get("broker").asText());
                 assertEquals("ready", ready.json().get("database").asText());
                 assertEquals(0, ready.json().get("backlog_messages").asLong());
+                assertEquals(0, composeHealthcheck(port), "docker-compose.yml's healthcheck passes against this collector");
                 assertEquals(404, call(port, "GET", "/nothing").status());
                 assertEquals(405, call(port, "POST", "/metrics").status());
 
@@ -125,6 +133,31 @@ class OperationsIT {
                         && status.contains("database=ready") && status.contains("broker=subscribed"), status);
             }
         }
+    }
+
+    /** Runs the collector's healthcheck command from docker-compose.yml, pointed at this port. */
+    static int composeHealthcheck(int port) throws Exception {
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../docker-compose.yml").toFile());
+        List<String> command = new ArrayList<>();
+        compose.get("services").get("collector").get("healthcheck").get("test")
+                .forEach(word -> command.add(word.asText().replace(Setting.HTTP_PORT.defaultValue(), Integer.toString(port))));
+        assertEquals("CMD", command.remove(0));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "healthcheck ends");
+        return p.exitValue();
+    }
+
+    @Test
+    void systemdUnits_passSystemdAnalyzeVerify() throws Exception {
+        List<String> command = new ArrayList<>(List.of("systemd-analyze", "verify"));
+        try (var units = Files.list(Path.of("../deploy/systemd"))) {
+            units.map(u -> u.toAbsolutePath().normalize().toString()).sorted().forEach(command::add);
+        }
+        assertEquals(5, command.size(), "three units: " + command);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertEquals("", out.strip(), "no warnings");
     }
 
     @Test

@@ -89,4 +89,70 @@ class DeploymentFilesTest {
         assertTrue(conf.contains("persistence_location /mosquitto/data/"));
         assertTrue(COMPOSE.get("services").get("mosquitto").get("volumes").toString().contains("mosquitto-data:/mosquitto/data"));
     }
+
+    @Test
+    void collectorService_exposesHttpPort_andItsHealthcheckAsksHealth() {
+        JsonNode collector = COMPOSE.get("services").get("collector");
+        String port = Setting.HTTP_PORT.defaultValue();
+        assertEquals(port + ":" + port, collector.get("ports").get(0).asText());
+        String check = collector.get("healthcheck").get("test").toString();
+        assertTrue(check.contains("/dev/tcp/127.0.0.1/" + port) && check.contains("GET /health"), check);
+    }
+
+    /** The [Service] and [Timer] keys of a unit file (last value wins, as systemd reads them). */
+    static Map<String, String> unit(String name) throws Exception {
+        Map<String, String> keys = new HashMap<>();
+        for (String line : Files.readAllLines(ROOT.resolve("deploy/systemd").resolve(name))) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && !line.startsWith("[") && eq > 0) {
+                keys.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return keys;
+    }
+
+    /** Checks a `java ... -jar <dir>/collector.jar <command> --config <dir>/config/collector.yaml` line. */
+    static void assertRunsCollector(String commandLine, String workingDirectory, String command) {
+        List<String> words = List.of(commandLine.trim().split("\\s+"));
+        int jar = words.indexOf("-jar");
+        assertTrue(jar > 0 && words.get(0).endsWith("java"), commandLine);
+        Path jarPath = Path.of(workingDirectory).resolve(words.get(jar + 1));
+        assertEquals(Path.of(workingDirectory, "collector.jar"), jarPath, commandLine);
+        String[] args = words.subList(jar + 2, words.size()).toArray(String[]::new);
+        picocli.CommandLine.ParseResult parsed = CollectorMain.commandLine(Map.of()).parseArgs(args);
+        assertEquals(command, parsed.subcommand().commandSpec().name(), commandLine);
+        Path config = Path.of(workingDirectory).resolve(parsed.subcommand().matchedOptionValue("--config", Path.of("")));
+        Path inRepo = Path.of(workingDirectory).relativize(config);
+        assertTrue(Files.isRegularFile(ROOT.resolve(inRepo)), "the unit's config is this repository's " + inRepo);
+    }
+
+    @Test
+    void systemdUnits_runTheJarWithValidCommands_andMayWriteTheDataDirectory() throws Exception {
+        CollectorConfig shipped = ConfigLoader.load(ROOT.resolve("config/collector.yaml"), Map.of(), Map.of());
+        for (String service : List.of("edge-collector.service", "edge-collector-compact.service")) {
+            Map<String, String> u = unit(service);
+            String dir = u.get("WorkingDirectory");
+            assertRunsCollector(u.get("ExecStart"), dir, service.contains("compact") ? "compact" : "run");
+            Path writable = Path.of(u.get("ReadWritePaths"));
+            assertTrue(Path.of(dir).resolve(shipped.rawDir()).startsWith(writable), service + " may write raw_dir");
+            assertTrue(Path.of(dir).resolve(shipped.lakeDir()).startsWith(writable), service + " may write lake_dir");
+            assertEquals("strict", u.get("ProtectSystem"));
+        }
+        assertEquals("2", unit("edge-collector.service").get("RestartPreventExitStatus"), "no restart loop on a config error");
+        String timerUnit = unit("edge-collector-compact.timer").get("Unit");
+        assertTrue(Files.isRegularFile(ROOT.resolve("deploy/systemd").resolve(timerUnit)), timerUnit);
+    }
+
+    @Test
+    void cronLine_runsTheSameCompactionAsTheTimer() throws Exception {
+        String line = Files.readAllLines(ROOT.resolve("deploy/cron/edge-collector")).stream()
+                .filter(l -> !l.startsWith("#") && !l.contains("=") && !l.isBlank()).findFirst().orElseThrow();
+        String[] fields = line.split("\\s+", 7);
+        assertEquals("15 1 * * *", String.join(" ", List.of(fields).subList(0, 5)));
+        String command = fields[6];
+        String dir = unit("edge-collector-compact.service").get("WorkingDirectory");
+        assertTrue(command.startsWith("cd " + dir + " && "), command);
+        assertRunsCollector(command.substring(command.indexOf("&&") + 2), dir, "compact");
+        assertEquals(unit("edge-collector-compact.service").get("User"), fields[5]);
+    }
 }
