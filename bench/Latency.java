@@ -31,7 +31,7 @@ public class Latency {
             try {
                 return Simulator.sensors(new Simulator.Target(broker, "bench-latency-pub", 1, null, null, "bench"),
                         SensorProfile.defaults(sensors), Faults.NONE, 3, rate / sensors, 0, Duration.ofSeconds(seconds),
-                        () -> false, line -> { });
+                        () -> false, io.edgecollector.progress.Progress.NONE);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -1,15 +1,14 @@
 package io.edgecollector.simulator;
 
+import io.edgecollector.progress.Progress;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.LongUnaryOperator;
 
 /** Drives a message source at a steady rate (or as fast as possible) for a count or a time. */
 public final class Simulation {
-    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     private Simulation() {
     }
@@ -25,14 +24,13 @@ public final class Simulation {
      * @param count     messages to send; 0 or less means no limit
      * @param duration  how long to run; null means no limit
      * @param stop      checked between messages
-     * @param progress  told a one-line status every 5 s
+     * @param progress  told how many messages were sent
      */
     public static RunResult run(Publisher publisher, LongFunction<Message> next, LongUnaryOperator schedule, long count,
-                                Duration duration, BooleanSupplier stop, Consumer<String> progress)
+                                Duration duration, BooleanSupplier stop, Progress progress)
             throws InterruptedException {
         long start = System.nanoTime();
         long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
-        long lastProgress = start;
         long sent = 0;
         while ((count <= 0 || sent < count) && System.nanoTime() < end && !stop.getAsBoolean()) {
             long wait = start + schedule.applyAsLong(sent) - System.nanoTime();
@@ -48,11 +46,7 @@ public final class Simulation {
             }
             publisher.publish(m);
             sent++;
-            long now = System.nanoTime();
-            if (now - lastProgress >= PROGRESS_EVERY_NANOS) {
-                lastProgress = now;
-                progress.accept(String.format("sent=%d rate=%.0f msg/s", sent, sent / ((now - start) / 1e9)));
-            }
+            progress.set(sent);
         }
         publisher.flush(60_000);
         return new RunResult(publisher.confirmed(), publisher.failed(), (System.nanoTime() - start) / 1e9);

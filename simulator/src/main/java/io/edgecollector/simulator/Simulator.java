@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import io.edgecollector.progress.Progress;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 /** Runs simulated traffic against a broker; used by the command line and by the collector's demo. */
@@ -30,7 +30,7 @@ public final class Simulator {
      */
     public static RunResult sensors(Target target, List<SensorProfile> sensors, Faults faults, long seed,
                                     double ratePerSensor, long count, Duration duration,
-                                    BooleanSupplier stop, Consumer<String> progress)
+                                    BooleanSupplier stop, Progress progress)
             throws MqttException, InterruptedException, IOException {
         boolean millis = ratePerSensor <= 0 || ratePerSensor > 1;
         ReadingGenerator generator = new ReadingGenerator(sensors, faults, seed, millis, target.topicPrefix());
@@ -42,7 +42,7 @@ public final class Simulator {
 
     /** Replays a dataset, its recorded spacing divided by speedup (0: as fast as possible). */
     public static RunResult replay(Target target, DatasetReplay replay, double speedup, long count,
-                                   Duration duration, BooleanSupplier stop, Consumer<String> progress)
+                                   Duration duration, BooleanSupplier stop, Progress progress)
             throws MqttException, InterruptedException, IOException {
         try (Publisher publisher = connect(target)) {
             return Simulation.run(publisher, replay::next,

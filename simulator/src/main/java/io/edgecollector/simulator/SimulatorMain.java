@@ -1,5 +1,6 @@
 package io.edgecollector.simulator;
 
+import io.edgecollector.progress.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,13 +126,18 @@ public final class SimulatorMain implements Callable<Integer> {
             DatasetReplay data = DatasetReplay.load(replay, deviceId, ZoneOffset.of(datasetOffset), keepTimestamps,
                     topicPrefix);
             System.out.println("replaying " + data.size() + " rows of " + replay + " at " + speedup + "x to " + brokerUrl);
-            result = Simulator.replay(target, data, speedup, count, limit, stop::get, System.out::println);
+            long total = limit != null ? 0 : count > 0 ? Math.min(count, data.size()) : data.size();
+            try (Progress progress = Progress.start("replay", Progress.Unit.MESSAGES, total)) {
+                result = Simulator.replay(target, data, speedup, count, limit, stop::get, progress);
+            }
         } else {
             double perSensor = rate != null ? rate : count > 0 ? 0 : 1;
             Faults faults = new Faults(outOfRange, malformed, duplicate, late, unknownSensor);
             System.out.println("publishing " + profiles.size() + " sensors at " + (perSensor > 0 ? perSensor + "/s each" : "full speed")
                     + " to " + brokerUrl);
-            result = Simulator.sensors(target, profiles, faults, seed, perSensor, count, limit, stop::get, System.out::println);
+            try (Progress progress = Progress.start("publish", Progress.Unit.MESSAGES, limit == null ? Math.max(0, count) : 0)) {
+                result = Simulator.sensors(target, profiles, faults, seed, perSensor, count, limit, stop::get, progress);
+            }
         }
         System.out.println(result.summary());
         return result.failed() == 0 ? 0 : 1;

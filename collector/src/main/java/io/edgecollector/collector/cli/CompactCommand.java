@@ -10,8 +10,12 @@ import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
+import io.edgecollector.progress.Progress;
 import jakarta.validation.Validator;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -72,8 +76,9 @@ public final class CompactCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
         for (LocalDate day : targets) {
-            try {
-                report(out, day, compactor.compact(day));
+            long bytes = RawFiles.ofDay(config.rawDir(), day).stream().mapToLong(CompactCommand::size).sum();
+            try (Progress progress = Progress.start("compact " + day, Progress.Unit.BYTES, bytes)) {
+                report(out, day, compactor.compact(day, progress::add));
             } catch (Exception e) {
                 failed++;
                 err.println("compact " + day + ": failed: " + e.getMessage());
@@ -86,6 +91,14 @@ public final class CompactCommand implements Callable<Integer> {
         }
         retention(config, today, out, err);
         return failed == 0 ? 0 : 1;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private List<LocalDate> targets(CollectorConfig config, LocalDate today) {

@@ -2,8 +2,10 @@ package io.edgecollector.collector.cli;
 
 import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.config.Setting;
 import io.edgecollector.collector.metrics.CollectorMetrics;
+import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.Quality;
 import io.edgecollector.simulator.Faults;
@@ -16,16 +18,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.edgecollector.collector.config.Secret;
-import io.edgecollector.collector.postgres.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
                     new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey()));
             Faults faults = new Faults(0.03, 0.02, 0.01, 0.01, 0.01);
             published = Simulator.sensors(target, profiles, faults, 42, rate, 0,
-                    io.edgecollector.collector.config.Durations.parse(duration), () -> false, line -> { });
+                    io.edgecollector.collector.config.Durations.parse(duration), () -> false, io.edgecollector.progress.Progress.NONE);
             await(() -> metrics.acked() >= published.total(), Duration.ofSeconds(15));
             await(() -> collector.isDatabaseReady() && collector.backlogBytes() == 0 && metrics.linesLoaded() >= metrics.acked(),
                     Duration.ofSeconds(15));

@@ -8,6 +8,7 @@ import io.edgecollector.collector.postgres.RawFileLoader;
 import io.edgecollector.collector.postgres.SensorSync;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
+import io.edgecollector.progress.Progress;
 import jakarta.validation.Validator;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -58,7 +59,11 @@ public final class ReplayCommand implements Callable<Integer> {
             RawFileLoader loader = new RawFileLoader(db.pool(), Collector.processor(config, validator, registry));
             for (Path f : files) {
                 long from = fromStart ? 0 : checkpoint(db, f);
-                RawFileLoader.Result r = loader.load(f, from, () -> false);
+                RawFileLoader.Result r;
+                try (Progress progress = Progress.start("replay " + f.getFileName(), Progress.Unit.BYTES,
+                        Math.max(0, Files.size(f) - from))) {
+                    r = loader.load(f, from, () -> false, progress::add);
+                }
                 out.printf("%s: from byte %d: lines=%d readings=%d new_rows=%d rejections=%d torn_lines=%d%n",
                         f, from, r.lines(), r.readings(), r.inserted(), r.rejections(), r.tornLines());
                 out.flush();

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -51,6 +52,11 @@ public final class DayCompactor {
 
     /** Compacts the day; returns null when it has no raw files. */
     public Result compact(LocalDate day) throws IOException {
+        return compact(day, bytes -> { });
+    }
+
+    /** As {@link #compact(LocalDate)}, telling bytesRead how many raw bytes each line took. */
+    public Result compact(LocalDate day, LongConsumer bytesRead) throws IOException {
         List<Path> files = RawFiles.ofDay(rawDir, day);
         if (files.isEmpty()) {
             return null;
@@ -69,7 +75,10 @@ public final class DayCompactor {
                 GenericRecord row = new GenericData.Record(LakeSchemas.MEASUREMENT);
                 for (Path f : files) {
                     sources.add(new Manifest.Source(f.getFileName().toString(), Files.size(f)));
-                    int tornTail = RawLineReader.read(f, (buf, off, len) -> line(buf, off, len, counts, keys, row, out, rollup));
+                    int tornTail = RawLineReader.read(f, (buf, off, len) -> {
+                        line(buf, off, len, counts, keys, row, out, rollup);
+                        bytesRead.accept(len + 1L);
+                    });
                     if (tornTail > 0) {
                         counts.torn++;
                     }

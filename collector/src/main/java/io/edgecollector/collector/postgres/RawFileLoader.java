@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,12 @@ public final class RawFileLoader {
      * last whole line. Stops early and returns when stop() says so between chunks.
      */
     public Result load(Path file, long fromOffset, BooleanSupplier stop) throws IOException, SQLException {
+        return load(file, fromOffset, stop, bytes -> { });
+    }
+
+    /** As above, telling bytesLoaded how many raw bytes each committed chunk covered. */
+    public Result load(Path file, long fromOffset, BooleanSupplier stop, LongConsumer bytesLoaded)
+            throws IOException, SQLException {
         String name = file.getFileName().toString();
         Result total = new Result(0, 0, 0, 0, 0, fromOffset);
         long offset = fromOffset;
@@ -68,6 +75,7 @@ public final class RawFileLoader {
             }
             Result r = loadChunk(name, chunk);
             total = total.plus(r);
+            bytesLoaded.accept(chunk.endOffset() - offset);
             offset = chunk.endOffset();
         }
         return total;

@@ -89,6 +89,6 @@ public final class Setup {
     public static RunResult publish(String brokerUrl, String prefix, Faults faults, long count, double ratePerSensor)
             throws Exception {
         return Simulator.sensors(new Simulator.Target(brokerUrl, prefix + "-sim", 1, null, null, prefix),
-                SensorProfile.defaults(5), faults, 7, ratePerSensor, count, Duration.ofMinutes(3), () -> false, l -> { });
+                SensorProfile.defaults(5), faults, 7, ratePerSensor, count, Duration.ofMinutes(3), () -> false, io.edgecollector.progress.Progress.NONE);
     }
 }
