@@ -6,11 +6,13 @@ WORKDIR /src
 COPY pom.xml ./
 COPY simulator simulator
 COPY collector collector
+# the demo module (embedded broker and PostgreSQL) is not built into images; Maven only needs its pom
+COPY demo/pom.xml demo/pom.xml
 COPY sql sql
 COPY config config
 COPY mosquitto mosquitto
 COPY README.md example_queries.sql ./
-RUN mvn -B -q clean package -DskipTests
+RUN mvn -B -q clean package -DskipTests -pl collector -am
 
 FROM eclipse-temurin:17-jre AS collector
 WORKDIR /app

@@ -65,10 +65,10 @@ public final class DemoCommand implements Callable<Integer> {
         CollectorMetrics metrics = new CollectorMetrics();
         RunResult published;
         Instant started = Instant.now();
-        out.println("demo: collector + " + sensors + " simulated sensors at " + rate + "/s each for " + duration
-                + " against " + config.brokerUrl());
+        out.println("demo: collector + " + sensors + " simulated sensors at " + rate + "/s each for " + duration);
         out.flush();
-        try (Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
+        try (DemoServices services = DemoServices.start(config, out);
+             Collector collector = new Collector(config, metrics, Clock.systemUTC())) {
             if (!collector.start(Duration.ofSeconds(10))) {
                 throw new IllegalStateException("no MQTT broker answers at " + config.brokerUrl()
                         + " (start Mosquitto, or set --broker-url)");
@@ -84,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
             await(() -> collector.isDatabaseReady() && collector.backlogBytes() == 0 && metrics.linesLoaded() >= metrics.acked(),
                     Duration.ofSeconds(15));
             printSummary(out, published, metrics, config);
-            printDatabase(out, config, collector.isDatabaseReady(), started);
+            printDatabase(out, config, collector.isDatabaseReady(), started, services.embeddedAny());
         }
         return metrics.acked() >= published.total() ? 0 : 1;
     }
@@ -106,7 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printDatabase(PrintWriter out, CollectorConfig config, boolean ready, Instant since) throws SQLException {
+    private static void printDatabase(PrintWriter out, CollectorConfig config, boolean ready, Instant since,
+                                      boolean embedded) throws SQLException {
         if (!ready) {
             out.println("postgresql: not reachable at " + Secret.maskUrl(config.dbUrl())
                     + "; everything is in the raw files and loads when it returns");
@@ -130,7 +131,8 @@ public final class DemoCommand implements Callable<Integer> {
                 line.append("; rejected_messages=").append(rs.getLong(1));
             }
             out.println(line);
-            out.println("try: psql " + psqlTarget(config) + " -c 'SELECT * FROM latest_readings'");
+            out.println(embedded ? "(embedded services stop with the demo; with Mosquitto and PostgreSQL running, the data stays)"
+                    : "try: psql " + psqlTarget(config) + " -c 'SELECT * FROM latest_readings'");
             out.flush();
         }
     }
