@@ -8,12 +8,13 @@ import io.edgecollector.collector.cli.DemoCommand;
 import io.edgecollector.collector.cli.ReplayCommand;
 import io.edgecollector.collector.cli.RunCommand;
 import io.edgecollector.collector.config.ConfigException;
+import io.edgecollector.collector.validate.Validators;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** Entry point: `java -jar collector.jar <command>`. */
 @Command(name = "collector", mixinStandardHelpOptions = true, version = "edge-collector 0.1.0",
@@ -33,6 +34,7 @@ public final class CollectorMain {
     }
 
     public static void main(String[] args) {
+        Validators.preload();
         System.exit(run(args));
     }
 

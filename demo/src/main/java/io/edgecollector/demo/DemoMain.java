@@ -11,10 +11,10 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) {
-        // HiveMQ's jar carries a logback.xml too: name the collector's, and skip logback's report of the clash
-        String collectorJar = CollectorMain.class.getProtectionDomain().getCodeSource().getLocation().toString();
-        System.setProperty("logback.configurationFile", "jar:" + collectorJar + "!/logback.xml");
-        System.setProperty("logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+        // the collector configures logging in code; HiveMQ, finding no logback.xml in its conf folder, keeps
+        // that configuration and says so at WARN: quiet that one line
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.hivemq.bootstrap.LoggingBootstrap"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
         System.exit(CollectorMain.run(args.length == 0 ? new String[] {"demo"} : args));
     }
 }

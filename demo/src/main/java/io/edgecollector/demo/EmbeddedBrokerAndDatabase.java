@@ -4,7 +4,6 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.edgecollector.collector.cli.EmbeddedServices;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +26,6 @@ public final class EmbeddedBrokerAndDatabase implements EmbeddedServices {
                   <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(port));
-        // HiveMQ (re)configures logback from its conf folder: hand it the collector's own configuration
-        try (InputStream logging = EmbeddedBrokerAndDatabase.class.getResourceAsStream("/logback.xml")) {
-            Files.copy(logging, conf.resolve("logback.xml"));
-        }
         EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(Files.createDirectories(dir.resolve("data")))

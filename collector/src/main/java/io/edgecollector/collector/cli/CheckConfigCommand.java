@@ -23,7 +23,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CollectorConfig config = options.load();
-        SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), Validators.create());
+        SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), Validators.shared());
         var out = spec.commandLine().getOut();
         out.print(config.describe());
         out.println("configuration OK (" + registry.size() + " sensors registered)");

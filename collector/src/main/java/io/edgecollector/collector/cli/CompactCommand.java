@@ -68,7 +68,7 @@ public final class CompactCommand implements Callable<Integer> {
         CollectorConfig config = options.load();
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         List<LocalDate> targets = targets(config, today);
-        Validator validator = Validators.create();
+        Validator validator = Validators.shared();
         SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), validator);
         DayCompactor compactor = new DayCompactor(config.rawDir(), config.lakeDir(),
                 Collector.processor(config, validator, registry));

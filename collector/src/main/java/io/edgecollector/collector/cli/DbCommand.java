@@ -32,7 +32,7 @@ public final class DbCommand {
         @Override
         public Integer call() throws Exception {
             CollectorConfig config = options.load();
-            SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), Validators.create());
+            SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), Validators.shared());
             try (Database db = new Database(config)) {
                 db.createIfMissing();
                 String version = db.migrate();

@@ -49,7 +49,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         }
         CollectorConfig config = options.load();
-        Validator validator = Validators.create();
+        Validator validator = Validators.shared();
         SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), validator);
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = new Database(config)) {

@@ -67,9 +67,14 @@ public class CollectorMetrics implements Metrics {
         }
     }
 
-    /** The registry to serve; adds the JVM and process metrics (memory, GC, threads, RSS). */
+    /**
+     * The registry to serve; adds the JVM and process metrics (memory, GC, threads, RSS) on a
+     * background thread, since registering them costs 0.15-0.25 s that start-up need not wait for.
+     */
     public PrometheusRegistry registryWithJvm() {
-        JvmMetrics.builder().register(registry);
+        Thread t = new Thread(() -> JvmMetrics.builder().register(registry), "jvm-metrics");
+        t.setDaemon(true);
+        t.start();
         return registry;
     }
 
