@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Publish-to-queryable latency: publishes RATE msg/s for SECONDS (timestamps are the publish
  * time, in milliseconds) while polling PostgreSQL every 20 ms; a row's latency is when it was
- * first seen minus its timestamp. Also prints, every 10 s, how far the rows lag behind.
+ * first seen minus its timestamp. Also prints, every 10 s, how far the rows lag behind, the
+ * share of the latency before the collector (its received_at), the figures without the first
+ * 10 s (a cold JVM and database), and with LATENCY_DETAIL set the worst latency per second.
  * Usage: java -cp collector/target/collector.jar bench/Latency.java BROKER_URL JDBC_URL RATE SECONDS
  */
 public class Latency {
@@ -37,6 +39,9 @@ public class Latency {
             }
         });
         List<Long> latencies = new ArrayList<>();
+        List<Long> steady = new ArrayList<>();
+        List<Long> toCollector = new ArrayList<>();
+        long[] worstBySecond = new long[seconds + 1];
         long start = System.currentTimeMillis();
         long nextReport = start + 10_000;
         Timestamp seen = Timestamp.from(Instant.EPOCH);
@@ -49,6 +54,14 @@ public class Latency {
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         latencies.add(now - rs.getTimestamp(1).getTime());
+                        toCollector.add(rs.getTimestamp(2).getTime() - rs.getTimestamp(1).getTime());
+                        int second = (int) ((rs.getTimestamp(1).getTime() - start) / 1000);
+                        if (second >= 0 && second < worstBySecond.length) {
+                            worstBySecond[second] = Math.max(worstBySecond[second], now - rs.getTimestamp(1).getTime());
+                        }
+                        if (rs.getTimestamp(1).getTime() >= start + 10_000) {
+                            steady.add(now - rs.getTimestamp(1).getTime());
+                        }
                         seen = rs.getTimestamp(2);
                     }
                 }
@@ -69,6 +82,19 @@ public class Latency {
         if (!latencies.isEmpty()) {
             System.out.printf("publish-to-queryable latency: p50 %d ms, p99 %d ms, max %d ms%n",
                     pct(latencies, 0.50), pct(latencies, 0.99), latencies.get(latencies.size() - 1));
+        }
+        if (System.getenv("LATENCY_DETAIL") != null) {
+            System.out.println("  worst latency by second of publishing: " + java.util.Arrays.toString(worstBySecond));
+        }
+        Collections.sort(toCollector);
+        if (!toCollector.isEmpty()) {
+            System.out.printf("  of which publish-to-collector (its received_at): p50 %d ms, p99 %d ms, max %d ms%n",
+                    pct(toCollector, 0.50), pct(toCollector, 0.99), toCollector.get(toCollector.size() - 1));
+        }
+        Collections.sort(steady);
+        if (!steady.isEmpty()) {
+            System.out.printf("  after the first 10 s: p50 %d ms, p99 %d ms, max %d ms%n",
+                    pct(steady, 0.50), pct(steady, 0.99), steady.get(steady.size() - 1));
         }
     }
 

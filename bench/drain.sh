@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Backlog drain: N QoS 1 messages (default 200,000) queued for a persistent session while its
-# client is away, then drained. Measures, in one run on a private Mosquitto started with the
-# project's mosquitto/mosquitto.conf settings:
+# Backlog drain: N QoS 1 messages (default 200,000) queued for persistent sessions while their
+# clients are away, then drained one after another. Measures, in one run on a private Mosquitto
+# started with the project's mosquitto/mosquitto.conf settings:
 #   - mosquitto_sub (C client, to /dev/null): the consumer-side ceiling;
+#   - bare Paho (the collector's MQTT 5 client and settings, acknowledging at once, no work):
+#     the ceiling of one Java connection;
+#   - the collector with PostgreSQL unreachable: intake alone (parse, validate, raw file, fsync, ack);
 #   - the collector: time until every reading is committed in PostgreSQL (and in the raw file),
 #     its start-up time to "subscribed" and its peak RSS.
 # Usage: bench/drain.sh [MESSAGES]    (needs mosquitto, mosquitto_sub, psql; local PostgreSQL)
@@ -16,7 +19,8 @@ db="iot_bench_$$"
 broker=
 cleanup() {
   [ -n "$broker" ] && kill "$broker" 2>/dev/null || true
-  [ -n "${collector:-}" ] && kill "$collector" 2>/dev/null || true
+  [ -n "${collector:-}" ] && kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
+  [ -n "${KEEP_LOG:-}" ] && cp "$work/collector.log" "$KEEP_LOG" 2>/dev/null || true
   psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -24,19 +28,37 @@ trap cleanup EXIT
 start_private_broker "$work"
 url="tcp://127.0.0.1:$port"
 args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-collector
-      --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json)
+      --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json ${COLLECTOR_ARGS:-})
 
-# Register both persistent sessions, then leave.
+intake_args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-intake
+      --raw-dir "$work/raw-intake" --db-url "jdbc:postgresql://127.0.0.1:1/none" --sensors-file config/sensors.json
+      --http-port 0 ${COLLECTOR_ARGS:-})
+register_collector() {
+  java -jar collector/target/collector.jar "$@" > "$work/register.log" 2>&1 & collector=$!
+  until grep -q event=subscribed "$work/register.log"; do sleep 0.1; done
+  kill -TERM "$collector"; wait "$collector" || true; collector=
+}
+
+# Register the persistent sessions, then leave.
 mosquitto_sub -h 127.0.0.1 -p "$port" -c -i bench-sub -q 1 -t 'bench/#' -E
-java -jar collector/target/collector.jar "${args[@]}" > "$work/register.log" 2>&1 & collector=$!
-until grep -q event=subscribed "$work/register.log"; do sleep 0.1; done
-kill -TERM "$collector"; wait "$collector" || true; collector=
+java -cp collector/target/collector.jar bench/PahoDrain.java "$url" bench-paho 'bench/#' "$n" register
+register_collector "${intake_args[@]}"
+register_collector "${args[@]}"
 
 java -jar simulator/target/simulator.jar --broker-url "$url" --client-id bench-pub --topic-prefix bench --count "$n" | tail -1
 
 t0=$(date +%s.%N)
 mosquitto_sub -h 127.0.0.1 -p "$port" -c -i bench-sub -q 1 -t 'bench/#' -C "$n" > /dev/null
 t1=$(date +%s.%N)
+
+paho_line=$(java -cp collector/target/collector.jar bench/PahoDrain.java "$url" bench-paho 'bench/#' "$n" drain)
+paho_rate=$(echo "$paho_line" | sed -E 's/.*\(([0-9]+) msg\/s\)/\1/')
+
+istart=$(date +%s.%N)
+java -Xmx256m -jar collector/target/collector.jar "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
+until [ "$(cat "$work"/raw-intake/*.jsonl 2>/dev/null | wc -l)" -ge "$n" ]; do sleep 0.05; done
+idone=$(date +%s.%N)
+kill -TERM "$collector"; wait "$collector" || true; collector=
 
 psql -q -h 127.0.0.1 -U postgres -c "TRUNCATE measurements" "$db" >/dev/null
 start=$(date +%s.%N)
@@ -54,9 +76,12 @@ done
 done_at=$(date +%s.%N)
 r=$(awk '/VmHWM/ {print $2}' /proc/$collector/status); [ "$r" -gt "$rss" ] && rss=$r
 lines=$(cat "$work"/raw/*.jsonl | wc -l)
-awk -v n="$n" -v a="$t0" -v b="$t1" -v s="$start" -v u="$subscribed" -v d="$done_at" -v rss="$rss" -v lines="$lines" -v w="$raw_done" 'BEGIN {
-  sub_rate = n / (b - a); col_rate = n / (d - s);
+awk -v n="$n" -v a="$t0" -v b="$t1" -v s="$start" -v u="$subscribed" -v d="$done_at" -v rss="$rss" -v lines="$lines" -v w="$raw_done" \
+    -v paho="$paho_rate" -v paho_line="$paho_line" -v is="$istart" -v id="$idone" 'BEGIN {
+  sub_rate = n / (b - a); col_rate = n / (d - s); intake_rate = n / (id - is);
   printf "mosquitto_sub drain: %d msgs in %.2f s (%.0f msg/s)\n", n, b - a, sub_rate;
+  printf "%s; ratio to mosquitto_sub %.2f\n", paho_line, paho / sub_rate;
+  printf "collector intake only (raw file + fsync + ack, PostgreSQL away): %d msgs in %.2f s from process start (%.0f msg/s); ratio %.2f\n", n, id - is, intake_rate, intake_rate / sub_rate;
   printf "collector drain to PostgreSQL: %d rows in %.2f s from process start (%.0f msg/s), raw lines %d\n", n, d - s, col_rate, lines;
   printf "  of which: every line in the raw file (fsynced and acknowledged) after %.2f s (%.0f msg/s since subscribed)\n", w - s, n / (w - u);
   printf "ratio collector/mosquitto_sub: %.2f\n", col_rate / sub_rate;

@@ -7,6 +7,7 @@ import io.edgecollector.collector.config.Setting;
 import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.ingest.Ingestor;
 import io.edgecollector.collector.ingest.MqttIntake;
+import io.edgecollector.collector.ingest.Warmup;
 import io.edgecollector.collector.ingest.RedeliveryDetector;
 import io.edgecollector.collector.rawlog.RawTail;
 import io.edgecollector.collector.metrics.Metrics;
@@ -24,6 +25,7 @@ import jakarta.validation.Validator;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +45,17 @@ public final class Collector implements AutoCloseable, CollectorStatus {
     private final SensorRegistry registry;
     private final Database database;
     private final PostgresLoader loader;
+    private final PayloadDecoder decoder;
+    private final Ingestor ingestor;
+    private final MessageProcessor processor;
     private volatile boolean closed;
 
     public Collector(CollectorConfig config, Metrics metrics, Clock clock) throws MqttException {
         this.config = config;
-        Validator validator = Validators.create();
+        Validator validator = Validators.shared();
         this.registry = SensorRegistry.load(config.sensorsFile(), validator);
-        MessageProcessor processor = processor(config, validator, registry);
+        this.processor = processor(config, validator, registry);
+        this.decoder = new PayloadDecoder(config.maxPayloadBytes());
         this.rawLog = new RawLog(config.rawDir(), config.instanceId());
         this.database = new Database(config);
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics);
@@ -57,10 +63,10 @@ public final class Collector implements AutoCloseable, CollectorStatus {
         RedeliveryDetector redeliveries = new RedeliveryDetector();
         redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
                 MqttIntake.receiveMaximum(config.batchSize())));
-        Ingestor ingestor = new Ingestor(new PayloadDecoder(config.maxPayloadBytes()), processor, writer, metrics, clock,
+        this.ingestor = new Ingestor(decoder, processor, writer, metrics, clock,
                 redeliveries);
         try {
-            this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
+            this.intake = new MqttIntake(config, this.ingestor::handle, redeliveries, metrics);
         } catch (java.io.IOException e) {
             throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
@@ -74,26 +80,50 @@ public final class Collector implements AutoCloseable, CollectorStatus {
     }
 
     /**
-     * Prepares the database (create, migrate, sync the registry) if it answers, starts the
-     * writer and the loader, and connects to the broker, retrying with capped backoff for up to
-     * maxWait (the daemon waits for as long as it takes). An unreachable database does not stop
-     * intake: the raw files keep everything until it returns.
+     * Connects to the broker while, at the same time, the database is prepared (create, migrate,
+     * sync the registry) and the message path is warmed up; then starts the loader. An
+     * unreachable database does not stop intake: the raw files keep everything until it
+     * returns. Connects with capped backoff for up to maxWait (the daemon waits as long as it takes).
      * @return whether the broker answered in time
-     * @throws io.edgecollector.collector.postgres.SchemaTooNewException when the database was migrated by a newer collector
+     * @throws io.edgecollector.collector.postgres.SchemaTooNewException when the database was migrated by a newer
+     *     collector (intake stops; what was taken meanwhile is in the raw files)
      */
     public boolean start(Duration maxWait) throws InterruptedException {
         LOG.info("event=starting raw_dir={} sensors_registered={} batch_size={} flush_interval={} db={}",
                 config.rawDir().toAbsolutePath(), registry.size(), config.batchSize(), config.flushInterval(),
                 Secret.maskUrl(config.dbUrl()));
+        Warmup.start(decoder, processor, ingestor::hasReceived);
+        CompletableFuture<RuntimeException> prepared = new CompletableFuture<>();
+        Thread preparing = new Thread(() -> prepared.complete(prepareDatabase()), "collector-db-prepare");
+        preparing.setDaemon(true);
+        preparing.start();
+        prepared.thenAccept(refused -> {
+            if (refused != null) {
+                intake.stopIntake();
+            }
+        });
+        writer.start();
+        boolean connected = intake.start(maxWait);
+        RuntimeException refused = prepared.join();
+        if (refused != null) {
+            throw refused;
+        }
+        loader.start();
+        return connected;
+    }
+
+    /** Null when prepared, or when the database is away (the loader retries); the error that must stop the start otherwise. */
+    private RuntimeException prepareDatabase() {
         try {
             loader.prepare();
+            return null;
         } catch (SQLException e) {
             LOG.warn("event=database_unavailable cause=\"{}\"; ingesting into raw files, loading when it returns",
                     e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            return e;
         }
-        writer.start();
-        loader.start();
-        return intake.start(maxWait);
     }
 
     @Override

@@ -26,7 +26,7 @@ public enum Setting {
     LAKE_DIR("lake_dir", "data/lake", "directory of the Parquet lake"),
     SENSORS_FILE("sensors_file", "", "sensor registry JSON ({\"sensors\":[...]}); empty: every sensor is unknown_sensor"),
     BATCH_SIZE("batch_size", "1000", "messages per durable batch (append + fsync + ack)"),
-    FLUSH_INTERVAL("flush_interval", "250ms", "longest time a message waits in the buffer before its batch is flushed"),
+    FLUSH_INTERVAL("flush_interval", "100ms", "longest time a message waits in the buffer before its batch is flushed"),
     MAX_PAYLOAD_BYTES("max_payload_bytes", "262144", "larger payloads are kept in the raw file and rejected"),
     MISSING_SENTINELS("quality.missing_sentinels", "", "comma-separated values that mean 'no reading' (e.g. -200)"),
     FUTURE_TOLERANCE("quality.future_tolerance", "5m", "readings further ahead of receipt time are flagged future_timestamp"),

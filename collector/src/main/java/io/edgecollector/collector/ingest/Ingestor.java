@@ -36,6 +36,7 @@ public final class Ingestor {
     private final RedeliveryDetector redeliveries;
     private final AtomicLong windowStart = new AtomicLong();
     private final AtomicLong loggedInWindow = new AtomicLong();
+    private volatile boolean received;
 
     public Ingestor(PayloadDecoder decoder, MessageProcessor processor, BatchWriter writer, Metrics metrics, Clock clock,
                     RedeliveryDetector redeliveries) {
@@ -50,6 +51,7 @@ public final class Ingestor {
     /** Returns false when the message was not taken (the collector is stopping); it stays unacknowledged. */
     public boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        received = true;
         metrics.messageReceived();
         RawLine line;
         try {
@@ -69,6 +71,11 @@ public final class Ingestor {
             redeliveries.acknowledged(identity);
         };
         return writer.submit(new Pending(line, acknowledge, System.nanoTime()));
+    }
+
+    /** Whether any message has arrived yet. */
+    public boolean hasReceived() {
+        return received;
     }
 
     private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt) {

@@ -65,6 +65,7 @@ public final class PostgresLoader implements AutoCloseable {
         String version = db.migrate();
         SensorSync.sync(db.pool(), registry);
         files.ensurePartitionsAhead();
+        files.warmUp();
         partitionsCheckedAt = System.nanoTime();
         offsets.clear();
         ready = true;

@@ -54,6 +54,13 @@ public final class RawFileLoader {
         }
     }
 
+    /** Prepares a pooled connection for loading (see {@link CopyLoader#warmUp}). */
+    public void warmUp() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            copy.warmUp(c);
+        }
+    }
+
     /**
      * Loads the file from the given offset (its checkpoint, or 0 to load it all again) to the
      * last whole line. Stops early and returns when stop() says so between chunks.

@@ -21,7 +21,8 @@ class ConfigLoaderTest {
         assertEquals(List.of("sensors/#"), c.topics());
         assertEquals("jdbc:postgresql://127.0.0.1:5432/iot", c.dbUrl());
         assertEquals(Path.of("data/raw"), c.rawDir());
-        assertEquals(Duration.ofMillis(250), c.flushInterval());
+        assertEquals(Duration.ofMillis(100), c.flushInterval());
+        assertEquals(9180, c.httpPort());
     }
 
     @Test
