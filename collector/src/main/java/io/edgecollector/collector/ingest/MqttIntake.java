@@ -125,6 +125,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
         long id = connection.incrementAndGet();
+        LOG.info("event=connected url={} client_id={} connection={}", serverURI, config.clientId(), id);
         redeliveries.connected();
         metrics.brokerConnected(reconnect);
         unsubscribeRemoved(serverURI);
