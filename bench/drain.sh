@@ -27,12 +27,26 @@ cleanup() {
 trap cleanup EXIT
 start_private_broker "$work"
 url="tcp://127.0.0.1:$port"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# one sample of the collector's /metrics (cheap to poll: counting lines or rows would steal CPU from the drain)
+metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
+# CPU seconds (user + system) a process has used so far
+# the busiest threads of a process: "name seconds, ..." (JIT compiler, MQTT callback, loader...)
+thread_cpu() {
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(sed 's/.*) //' "$t/stat" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($12 + $13) / hz}')" "$(cat "$t/comm")"
+  done | sort -rn | head -6 | awk -F'\t' '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1}'
+}
+cpu_seconds() { sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($12 + $13) / hz}'; }
+http=$(free_port)
+ihttp=$(free_port)
 args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-collector
-      --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json ${COLLECTOR_ARGS:-})
+      --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json
+      --http-port "$http" ${COLLECTOR_ARGS:-})
 
 intake_args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-intake
       --raw-dir "$work/raw-intake" --db-url "jdbc:postgresql://127.0.0.1:1/none" --sensors-file config/sensors.json
-      --http-port 0 ${COLLECTOR_ARGS:-})
+      --http-port "$ihttp" ${COLLECTOR_ARGS:-})
 register_collector() {
   java -jar collector/target/collector.jar "$@" > "$work/register.log" 2>&1 & collector=$!
   until grep -q event=subscribed "$work/register.log"; do sleep 0.1; done
@@ -56,8 +70,10 @@ paho_rate=$(echo "$paho_line" | sed -E 's/.*\(([0-9]+) msg\/s\)/\1/')
 
 istart=$(date +%s.%N)
 java -Xmx128m -jar collector/target/collector.jar "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
-until [ "$(cat "$work"/raw-intake/*.jsonl 2>/dev/null | wc -l)" -ge "$n" ]; do sleep 0.05; done
+until [ "$(metric "$ihttp" edge_collector_messages_acked_total)" -ge "$n" ]; do sleep 0.05; done
 idone=$(date +%s.%N)
+icpu=$(cpu_seconds "$collector")
+threads=$(thread_cpu "$collector")
 kill -TERM "$collector"; wait "$collector" || true; collector=
 
 psql -q -h 127.0.0.1 -U postgres -c "TRUNCATE measurements" "$db" >/dev/null
@@ -69,22 +85,26 @@ until grep -q event=subscribed "$work/collector.log"; do sleep 0.02; done
 subscribed=$(date +%s.%N)
 rss=0
 raw_done=
-until [ "$(psql -tA -h 127.0.0.1 -U postgres -c 'SELECT count(*) FROM measurements' "$db")" -ge "$n" ]; do
+until [ "$(metric "$http" edge_collector_loaded_rows_total)" -ge "$n" ]; do
   r=$(awk '/VmHWM/ {print $2}' /proc/$collector/status); [ "$r" -gt "$rss" ] && rss=$r
-  if [ -z "$raw_done" ] && [ "$(cat "$work"/raw/*.jsonl 2>/dev/null | wc -l)" -ge "$n" ]; then raw_done=$(date +%s.%N); fi
+  if [ -z "$raw_done" ] && [ "$(metric "$http" edge_collector_messages_acked_total)" -ge "$n" ]; then raw_done=$(date +%s.%N); fi
   sleep 0.05
 done
 [ -n "$raw_done" ] || raw_done=$(date +%s.%N)
 done_at=$(date +%s.%N)
+cpu=$(cpu_seconds "$collector")
+threads=$(thread_cpu "$collector")
+rows=$(psql -tA -h 127.0.0.1 -U postgres -c 'SELECT count(*) FROM measurements' "$db")
 r=$(awk '/VmHWM/ {print $2}' /proc/$collector/status); [ "$r" -gt "$rss" ] && rss=$r
 lines=$(cat "$work"/raw/*.jsonl | wc -l)
 awk -v n="$n" -v a="$t0" -v b="$t1" -v s="$start" -v u="$subscribed" -v d="$done_at" -v rss="$rss" -v lines="$lines" -v w="$raw_done" \
-    -v paho="$paho_rate" -v paho_line="$paho_line" -v is="$istart" -v id="$idone" -v c="$connected" 'BEGIN {
+    -v paho="$paho_rate" -v paho_line="$paho_line" -v is="$istart" -v id="$idone" -v c="$connected" -v cpu="$cpu" -v icpu="$icpu" -v rows="$rows" -v threads="$threads" 'BEGIN {
   sub_rate = n / (b - a); col_rate = n / (d - s); intake_rate = n / (id - is);
   printf "mosquitto_sub drain: %d msgs in %.2f s (%.0f msg/s)\n", n, b - a, sub_rate;
   printf "%s; ratio to mosquitto_sub %.2f\n", paho_line, paho / sub_rate;
-  printf "collector intake only (raw file + fsync + ack, PostgreSQL away): %d msgs in %.2f s from process start (%.0f msg/s); ratio %.2f\n", n, id - is, intake_rate, intake_rate / sub_rate;
-  printf "collector drain to PostgreSQL: %d rows in %.2f s from process start (%.0f msg/s), raw lines %d\n", n, d - s, col_rate, lines;
+  printf "collector intake only (raw file + fsync + ack, PostgreSQL away): %d msgs in %.2f s from process start (%.0f msg/s); ratio %.2f; %.0f us CPU/msg\n", n, id - is, intake_rate, intake_rate / sub_rate, icpu / n * 1e6;
+  printf "collector drain to PostgreSQL: %d rows in %.2f s from process start (%.0f msg/s), raw lines %d, rows counted in PostgreSQL %d; %.0f us collector CPU/msg\n", n, d - s, col_rate, lines, rows, cpu / n * 1e6;
+  printf "  collector CPU by thread: %s\n", threads;
   printf "  of which: every line in the raw file (fsynced and acknowledged) after %.2f s (%.0f msg/s since subscribed)\n", w - s, n / (w - u);
   printf "ratio collector/mosquitto_sub: %.2f\n", col_rate / sub_rate;
   printf "collector start-up: connected (session resumed, backlog flowing) %.2f s, subscribed (SUBACK, queued behind the backlog) %.2f s; peak RSS: %.0f MB\n", c - s, u - s, rss / 1024;
