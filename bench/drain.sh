@@ -14,29 +14,18 @@ cd "$(dirname "$0")/.."
 n=${1:-200000}
 [ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
 . bench/private-broker.sh
-work=$(mktemp -d)
-db="iot_bench_$$"
-broker=
-cleanup() {
-  [ -n "$broker" ] && kill "$broker" 2>/dev/null || true
-  [ -n "${collector:-}" ] && kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
-  [ -n "${KEEP_LOG:-}" ] && cp "$work/collector.log" "$KEEP_LOG" 2>/dev/null || true
-  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-start_private_broker "$work"
+bench_workspace iot_bench
+start_private_broker
 url="tcp://127.0.0.1:$port"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # one sample of the collector's /metrics (cheap to poll: counting lines or rows would steal CPU from the drain)
 metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
-# CPU seconds (user + system) a process has used so far
 # the busiest threads of a process: "name seconds, ..." (JIT compiler, MQTT callback, loader...)
 thread_cpu() {
   for t in /proc/"$1"/task/*; do
     printf '%s\t%s\n' "$(sed 's/.*) //' "$t/stat" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($12 + $13) / hz}')" "$(cat "$t/comm")"
   done | sort -rn | head -6 | awk -F'\t' '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1}'
 }
+# CPU seconds (user + system) a process has used so far
 cpu_seconds() { sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($12 + $13) / hz}'; }
 http=$(free_port)
 ihttp=$(free_port)

@@ -10,23 +10,14 @@ rate=${1:-2000}
 seconds=${2:-60}
 [ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
 . bench/private-broker.sh
-work=$(mktemp -d)
-db="iot_latency_$$"
-broker=
-collector=
-cleanup() {
-  [ -n "$collector" ] && kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
-  [ -n "$broker" ] && kill "$broker" 2>/dev/null || true
-  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-start_private_broker "$work"
-log=${COLLECTOR_LOG:-$work/collector.log}
+bench_workspace iot_latency
+start_private_broker
+log=$work/collector.log
 start=$(date +%s.%N)
 java -Xmx128m ${COLLECTOR_JAVA_OPTS:-} -jar collector/target/collector.jar run --broker-url "tcp://127.0.0.1:$port" \
   --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-latency \
-  --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json ${COLLECTOR_ARGS:-} \
+  --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
+  --http-port "$(free_port)" ${COLLECTOR_ARGS:-} \
   > "$log" 2>&1 & collector=$!
 until grep -q event=subscribed "$log"; do sleep 0.02; done
 echo "collector start-up to subscribed (no backlog): $(echo "$(date +%s.%N) - $start" | bc | sed 's/^\./0./' | cut -c1-4) s"

@@ -1,9 +1,32 @@
-# Sourced by the benchmarks: a private Mosquitto with the project's mosquitto/mosquitto.conf
-# settings (queue and in-flight limits, persistence) on a free loopback port.
-# start_private_broker WORK_DIR  sets $port and $broker (its pid) and returns once it listens.
+# Sourced by the drain and latency benchmarks.
+#   bench_workspace PREFIX      sets $work (a temporary directory) and $db (a database name starting
+#                               with PREFIX); on exit the collector ($collector) and the broker ($broker)
+#                               are stopped, the database dropped and the directory removed.
+#   start_private_broker        a private Mosquitto with the project's mosquitto/mosquitto.conf settings
+#                               (queue and in-flight limits, persistence) on a free loopback port in
+#                               $work; sets $port and $broker (its pid) and returns once it listens.
+#   free_port                   prints a free loopback port.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+bench_workspace() {
+  work=$(mktemp -d)
+  db="$1_$$"
+  broker=
+  collector=
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  [ -n "$collector" ] && kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
+  [ -n "$broker" ] && kill "$broker" 2>/dev/null || true
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+
 start_private_broker() {
-  local work=$1
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   grep -v -E '^(listener|persistence_location|allow_anonymous)' mosquitto/mosquitto.conf > "$work/mosquitto.conf"
   printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence_location %s/\nuser root\nlog_dest file %s/mosquitto.log\n' \
     "$port" "$work" "$work" >> "$work/mosquitto.conf"

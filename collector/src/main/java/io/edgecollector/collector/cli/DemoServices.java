@@ -80,8 +80,8 @@ final class DemoServices implements AutoCloseable {
                     + "embedded services: start " + (brokerUp ? "PostgreSQL" : "Mosquitto") + ", point the demo at one "
                     + "(--broker-url, --db-url), or run java -jar demo/target/edge-demo.jar, which embeds what is missing");
         }
-        for (Address a : List.of(broker, database)) {
-            if (!a.listening() && !LOCAL.contains(a.host())) {
+        for (Address a : brokerUp ? List.of(database) : databaseUp ? List.of(broker) : List.of(broker, database)) {
+            if (!LOCAL.contains(a.host())) {
                 throw new IllegalStateException("nothing listens at " + a + " (" + a.what() + "); the demo embeds services "
                         + "only on this machine (127.0.0.1), so start it there or point the demo elsewhere");
             }

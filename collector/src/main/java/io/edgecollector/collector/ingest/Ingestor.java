@@ -51,7 +51,9 @@ public final class Ingestor {
     /** Returns false when the message was not taken (the collector is stopping); it stays unacknowledged. */
     public boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        received = true;
+        if (!received) { // written once: a volatile store per message would be needless on the hot path
+            received = true;
+        }
         metrics.messageReceived();
         RawLine line;
         try {

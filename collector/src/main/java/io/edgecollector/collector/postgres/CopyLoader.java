@@ -1,6 +1,7 @@
 package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.validate.Quality;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,15 +78,7 @@ public final class CopyLoader {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            ensurePartitions(c, batch);
-            int inserted = batch.readings().isEmpty() ? 0 : loadReadings(c, batch);
-            loadRejections(c, batch);
-            try (PreparedStatement p = c.prepareStatement(CHECKPOINT)) {
-                p.setString(1, batch.rawFile());
-                p.setLong(2, batch.toOffset());
-                p.setLong(3, batch.lines());
-                p.executeUpdate();
-            }
+            int inserted = write(c, batch);
             c.commit();
             return inserted;
         } catch (SQLException | RuntimeException e) {
@@ -95,33 +90,36 @@ public final class CopyLoader {
     }
 
     /**
-     * Runs a load's statements once, on one reading of this month, and rolls it all back: the
+     * Loads one reading of this month exactly as {@link #load} would, then rolls it all back: the
      * first real load then finds the server's caches for the partition, its indexes and the
      * 1-minute table warm instead of paying for them (hundreds of milliseconds on a cold
      * connection, which showed as the first seconds' latency). Leaves no row behind.
      */
     public void warmUp(Connection c) throws SQLException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Reading reading = new Reading("warm-up", "warm-up", now, 0.0, null, null, null, "warm-up", now, Quality.VALID);
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (Statement s = c.createStatement()) {
-                s.execute(STAGE);
-                s.execute("INSERT INTO stage_measurements (sensor_id, metric, ts, value, unit, quality, topic, received_at) "
-                        + "VALUES ('warm-up', 'warm-up', now(), 0, NULL, 'valid', 'warm-up', now())");
-            }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(MERGE)) {
-                rs.next();
-            }
-            try (PreparedStatement p = c.prepareStatement(CHECKPOINT)) {
-                p.setString(1, "warm-up");
-                p.setLong(2, 0);
-                p.setLong(3, 0);
-                p.executeUpdate();
-            }
+            write(c, new LoadBatch("warm-up", 0, 0, 1, List.of(reading), List.of()));
         } finally {
             c.rollback();
             c.setAutoCommit(auto);
         }
+    }
+
+    /** Everything of a load but its commit: partitions, readings, rejections, checkpoint. */
+    private int write(Connection c, LoadBatch batch) throws SQLException {
+        ensurePartitions(c, batch);
+        int inserted = batch.readings().isEmpty() ? 0 : loadReadings(c, batch);
+        loadRejections(c, batch);
+        try (PreparedStatement p = c.prepareStatement(CHECKPOINT)) {
+            p.setString(1, batch.rawFile());
+            p.setLong(2, batch.toOffset());
+            p.setLong(3, batch.lines());
+            p.executeUpdate();
+        }
+        return inserted;
     }
 
     /** The checkpoint of a raw file: the byte offset up to which it is loaded (0 if never). */
