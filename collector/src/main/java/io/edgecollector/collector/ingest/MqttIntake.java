@@ -74,6 +74,8 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         MqttConnectionOptions o = new MqttConnectionOptions();
         if (config.tls()) {
             o.setSocketFactory(MqttTls.socketFactory(new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey())));
+        } else {
+            o.setSocketFactory(new BufferedSocketFactory());
         }
         o.setCleanStart(false);
         o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
