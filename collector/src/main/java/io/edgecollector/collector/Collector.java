@@ -59,7 +59,7 @@ public final class Collector implements AutoCloseable, CollectorStatus {
         this.rawLog = new RawLog(config.rawDir(), config.instanceId());
         this.database = new Database(config);
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics);
-        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, loader::wake);
+        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, loader::written);
         RedeliveryDetector redeliveries = new RedeliveryDetector();
         redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
                 MqttIntake.receiveMaximum(config.batchSize())));

@@ -3,12 +3,12 @@ package io.edgecollector.collector.buffer;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLog;
+import io.edgecollector.collector.rawlog.Written;
+import io.edgecollector.collector.parse.Processed;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +23,9 @@ public final class BatchWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    /** Told after every durable batch. */
+    /** Told after every durable batch, with what was written where. */
     public interface FlushListener {
-        void flushed();
+        void flushed(List<Written> written);
     }
 
     private final RawLog rawLog;
@@ -33,7 +33,7 @@ public final class BatchWriter implements AutoCloseable {
     private final long flushNanos;
     private final Metrics metrics;
     private final FlushListener listener;
-    private final BlockingQueue<Pending> queue;
+    private final PendingQueue queue;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean closed;
@@ -45,7 +45,7 @@ public final class BatchWriter implements AutoCloseable {
         this.flushNanos = flushInterval.toNanos();
         this.metrics = metrics;
         this.listener = listener;
-        this.queue = new ArrayBlockingQueue<>(Math.max(2 * batchSize, 64));
+        this.queue = new PendingQueue(Math.max(2 * batchSize, 64));
         this.thread = new Thread(this::loop, "collector-writer");
     }
 
@@ -75,12 +75,14 @@ public final class BatchWriter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>(batchSize);
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (queue.awaitAtLeast(1, TimeUnit.MILLISECONDS.toNanos(100)) == 0) {
                     continue;
                 }
-                batch.add(first);
-                fill(batch, first.enqueuedNanos() + flushNanos);
+                if (running) {
+                    long deadline = queue.oldestEnqueuedNanos() + flushNanos;
+                    queue.awaitAtLeast(batchSize, deadline - System.nanoTime());
+                }
+                queue.drainTo(batch, batchSize);
                 flush(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -93,21 +95,6 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
-    private void fill(List<Pending> batch, long deadline) throws InterruptedException {
-        while (batch.size() < batchSize) {
-            long wait = deadline - System.nanoTime();
-            if (wait <= 0 || !running) {
-                queue.drainTo(batch, batchSize - batch.size());
-                return;
-            }
-            Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-        }
-    }
-
     private void flush(List<Pending> batch) throws InterruptedException {
         long start = System.nanoTime();
         List<RawLine> lines = new ArrayList<>(batch.size());
@@ -115,9 +102,10 @@ public final class BatchWriter implements AutoCloseable {
             lines.add(p.line());
         }
         long backoffMs = 100;
+        List<RawLog.Run> runs;
         while (true) {
             try {
-                rawLog.append(lines);
+                runs = rawLog.append(lines);
                 break;
             } catch (IOException | RuntimeException e) {
                 metrics.rawWriteFailed();
@@ -138,7 +126,19 @@ public final class BatchWriter implements AutoCloseable {
             }
         }
         metrics.batchFlushed(batch.size(), System.nanoTime() - start);
-        listener.flushed();
+        listener.flushed(written(batch, lines, runs));
+    }
+
+    private static List<Written> written(List<Pending> batch, List<RawLine> lines, List<RawLog.Run> runs) {
+        List<Written> written = new ArrayList<>(runs.size());
+        for (RawLog.Run run : runs) {
+            List<Processed> processed = new ArrayList<>(run.to() - run.from());
+            for (int i = run.from(); i < run.to(); i++) {
+                processed.add(batch.get(i).processed());
+            }
+            written.add(new Written(run.file(), run.start(), lines.subList(run.from(), run.to()), processed));
+        }
+        return written;
     }
 
     private void reportFailure(int held, Exception e) {

@@ -5,6 +5,7 @@ import io.edgecollector.collector.buffer.Pending;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
+import io.edgecollector.collector.parse.Processed;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.RejectReason;
@@ -55,16 +56,21 @@ public final class Ingestor {
             received = true;
         }
         metrics.messageReceived();
+        MappedMessage result = null;
         RawLine line;
         try {
-            line = encode(topic, payload, qos, receivedAt);
+            PayloadDecoder.Decoded decoded = decoder.decode(payload);
+            result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error()));
+            line = encode(topic, payload, qos, receivedAt, decoded, result);
         } catch (RuntimeException e) {
             LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
+            result = null;
             line = RawLineCodec.encode(receivedAt, topic, qos, false, payload, false, "internal error: " + e);
             metrics.messageRejected(RejectReason.INTERNAL);
         }
         long identity = RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
-        if (qos > 0 && redeliveries.received(identity)) {
+        boolean dup = qos > 0 && redeliveries.received(identity);
+        if (dup) {
             metrics.messageRedelivered();
             line = RawLineCodec.markRedelivered(line);
         }
@@ -72,7 +78,8 @@ public final class Ingestor {
             ack.ack();
             redeliveries.acknowledged(identity);
         };
-        return writer.submit(new Pending(line, acknowledge, System.nanoTime()));
+        Processed processed = result == null ? null : new Processed(receivedAt, topic, dup, result);
+        return writer.submit(new Pending(line, processed, acknowledge, System.nanoTime()));
     }
 
     /** Whether any message has arrived yet. */
@@ -80,9 +87,8 @@ public final class Ingestor {
         return received;
     }
 
-    private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt) {
-        PayloadDecoder.Decoded decoded = decoder.decode(payload);
-        MappedMessage result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error()));
+    private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt, PayloadDecoder.Decoded decoded,
+                           MappedMessage result) {
         for (Reading r : result.readings()) {
             metrics.readingAccepted(r.quality());
         }

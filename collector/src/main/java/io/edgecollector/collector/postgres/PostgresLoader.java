@@ -2,6 +2,7 @@ package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.rawlog.RawFiles;
+import io.edgecollector.collector.rawlog.Written;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.SensorRegistry;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -34,6 +36,7 @@ public final class PostgresLoader implements AutoCloseable {
     private final String instanceId;
     private final Metrics metrics;
     private final RawFileLoader files;
+    private final FreshLines fresh = new FreshLines();
     private final Map<String, Long> offsets = new HashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -51,7 +54,7 @@ public final class PostgresLoader implements AutoCloseable {
         this.rawDir = rawDir;
         this.instanceId = instanceId;
         this.metrics = metrics;
-        this.files = new RawFileLoader(db.pool(), processor);
+        this.files = new RawFileLoader(db.pool(), processor, fresh);
         this.thread = new Thread(this::loop, "collector-loader");
     }
 
@@ -81,8 +84,11 @@ public final class PostgresLoader implements AutoCloseable {
         thread.start();
     }
 
-    /** Called after each durable raw batch: there is something new to load. */
-    public void wake() {
+    /** Called after each durable raw batch: there is something new to load, held here until loaded. */
+    public void written(List<Written> written) {
+        for (Written w : written) {
+            fresh.add(w);
+        }
         wake.release();
     }
 

@@ -1,6 +1,7 @@
 package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.Processed;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.rawlog.RawChunk;
@@ -40,11 +41,19 @@ public final class RawFileLoader {
 
     private final DataSource pool;
     private final MessageProcessor processor;
+    private final FreshLines fresh;
     private final CopyLoader copy = new CopyLoader();
 
+    /** A loader that reads everything from the files (replay). */
     public RawFileLoader(DataSource pool, MessageProcessor processor) {
+        this(pool, processor, new FreshLines());
+    }
+
+    /** A loader that takes lines from fresh where they start at its checkpoint, and reads the rest from the files. */
+    public RawFileLoader(DataSource pool, MessageProcessor processor, FreshLines fresh) {
         this.pool = pool;
         this.processor = processor;
+        this.fresh = fresh;
     }
 
     /** Creates this month's and next month's partitions now, so loading never waits on DDL at a month's start. */
@@ -76,11 +85,12 @@ public final class RawFileLoader {
         Result total = new Result(0, 0, 0, 0, 0, fromOffset);
         long offset = fromOffset;
         while (!stop.getAsBoolean() && Files.size(file) > offset) {
-            RawChunk chunk = RawChunk.read(file, offset, CHUNK_BYTES, CHUNK_LINES);
+            FreshLines.Taken held = fresh.take(name, offset, CHUNK_LINES);
+            RawChunk chunk = held != null ? held.chunk() : RawChunk.read(file, offset, CHUNK_BYTES, CHUNK_LINES);
             if (chunk.lines().isEmpty()) {
                 break;
             }
-            Result r = loadChunk(name, chunk);
+            Result r = loadChunk(name, chunk, held != null ? held.processed() : null);
             total = total.plus(r);
             bytesLoaded.accept(chunk.endOffset() - offset);
             offset = chunk.endOffset();
@@ -88,8 +98,8 @@ public final class RawFileLoader {
         return total;
     }
 
-    private Result loadChunk(String name, RawChunk chunk) throws SQLException {
-        List<Item> items = prepare(name, chunk);
+    private Result loadChunk(String name, RawChunk chunk, List<Processed> processed) throws SQLException {
+        List<Item> items = prepare(name, chunk, processed);
         int torn = (int) items.stream().filter(i -> i.readings() == null).count();
         LoadBatch batch = batch(name, chunk.startOffset(), chunk.endOffset(), items);
         try (Connection c = pool.getConnection()) {
@@ -164,24 +174,38 @@ public final class RawFileLoader {
         return new LoadBatch(name, from, to, items.size(), readings, rejections);
     }
 
-    private List<Item> prepare(String name, RawChunk chunk) {
+    /** Items for the chunk's lines, from what intake made of them where known, else by reading each line back. */
+    private List<Item> prepare(String name, RawChunk chunk, List<Processed> known) {
         List<Item> items = new ArrayList<>(chunk.lines().size());
-        for (RawChunk.Line line : chunk.lines()) {
-            RawMessage message;
-            try {
-                message = RawLineCodec.decode(chunk.buffer(), line.start(), line.length());
-            } catch (IOException e) {
+        for (int i = 0; i < chunk.lines().size(); i++) {
+            RawChunk.Line line = chunk.lines().get(i);
+            Processed p = known != null ? known.get(i) : null;
+            if (p == null) {
+                p = readBack(chunk, line);
+            }
+            if (p == null) {
                 LOG.warn("event=torn_line_skipped file={} offset={}", name, line.fileOffset());
                 items.add(new Item(line, null, null, null, null));
                 continue;
             }
-            MappedMessage mapped = processor.process(message);
+            MappedMessage mapped = p.result();
             LoadBatch.Rejection rejection = mapped.rejections().isEmpty() ? null : new LoadBatch.Rejection(
-                    message.receivedAt(), message.topic(), payloadText(chunk, line),
-                    String.join("; ", mapped.rejections()), line.fileOffset(), message.dup());
-            items.add(new Item(line, message.receivedAt(), message.topic(), mapped.readings(), rejection));
+                    p.receivedAt(), p.topic(), payloadText(chunk, line),
+                    String.join("; ", mapped.rejections()), line.fileOffset(), p.dup());
+            items.add(new Item(line, p.receivedAt(), p.topic(), mapped.readings(), rejection));
         }
         return items;
+    }
+
+    /** Decodes and processes a raw line as intake did; null for a torn line. */
+    private Processed readBack(RawChunk chunk, RawChunk.Line line) {
+        RawMessage message;
+        try {
+            message = RawLineCodec.decode(chunk.buffer(), line.start(), line.length());
+        } catch (IOException e) {
+            return null;
+        }
+        return new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message));
     }
 
     private static String payloadText(RawChunk chunk, RawChunk.Line line) {

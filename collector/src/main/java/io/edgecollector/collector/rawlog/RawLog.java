@@ -29,21 +29,30 @@ public final class RawLog implements AutoCloseable {
         this.instanceId = instanceId;
     }
 
-    /** Appends and forces the lines; lines of several days go to their own files. */
-    public void append(List<RawLine> lines) throws IOException {
+    /** Where a run of the appended lines went: lines [from, to) at byte start of file. */
+    public record Run(Path file, long start, int from, int to) {
+    }
+
+    /** Appends and forces the lines; lines of several days go to their own files, one run each. */
+    public List<Run> append(List<RawLine> lines) throws IOException {
+        List<Run> runs = new ArrayList<>(1);
         int i = 0;
         while (i < lines.size()) {
+            int from = i;
             LocalDate day = lines.get(i).day();
             List<ByteBuffer> run = new ArrayList<>();
             while (i < lines.size() && lines.get(i).day().equals(day)) {
                 run.add(ByteBuffer.wrap(lines.get(i).bytes()));
                 i++;
             }
-            writeAndForce(day, run.toArray(ByteBuffer[]::new));
+            long start = writeAndForce(day, run.toArray(ByteBuffer[]::new));
+            runs.add(new Run(openFile, start, from, i));
         }
+        return runs;
     }
 
-    private void writeAndForce(LocalDate day, ByteBuffer[] buffers) throws IOException {
+    /** Returns the offset the buffers were written at. */
+    private long writeAndForce(LocalDate day, ByteBuffer[] buffers) throws IOException {
         long start = -1;
         try {
             FileChannel ch = channelFor(day);
@@ -56,6 +65,7 @@ public final class RawLog implements AutoCloseable {
                 remaining -= ch.write(buffers);
             }
             ch.force(false);
+            return start;
         } catch (IOException e) {
             dropPartialBatch(start);
             throw new IOException(openFileName(day) + ": " + describe(e), e);

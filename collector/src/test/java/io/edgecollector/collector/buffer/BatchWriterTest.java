@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchWriterTest {
     static Pending pending(int i, Pending.Ack ack) {
         return new Pending(RawLineCodec.encode(Instant.parse("2026-11-22T10:00:00Z"), "t/" + i, 1,
-                Integer.toString(i).getBytes(StandardCharsets.UTF_8), true, null), ack, System.nanoTime());
+                Integer.toString(i).getBytes(StandardCharsets.UTF_8), true, null), null, ack, System.nanoTime());
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {
@@ -35,7 +35,7 @@ class BatchWriterTest {
         AtomicInteger acked = new AtomicInteger();
         CollectorMetrics metrics = new CollectorMetrics();
         try (RawLog log = new RawLog(dir, "");
-             BatchWriter writer = new BatchWriter(log, 1000, Duration.ofMillis(50), metrics, () -> { })) {
+             BatchWriter writer = new BatchWriter(log, 1000, Duration.ofMillis(50), metrics, written -> { })) {
             writer.start();
             for (int i = 0; i < 3; i++) {
                 writer.submit(pending(i, acked::incrementAndGet));
@@ -50,7 +50,7 @@ class BatchWriterTest {
     void flush_byCount_makesBatchesOfBatchSize(@TempDir Path dir) throws Exception {
         CollectorMetrics metrics = new CollectorMetrics();
         try (RawLog log = new RawLog(dir, "");
-             BatchWriter writer = new BatchWriter(log, 10, Duration.ofSeconds(30), metrics, () -> { })) {
+             BatchWriter writer = new BatchWriter(log, 10, Duration.ofSeconds(30), metrics, written -> { })) {
             writer.start();
             for (int i = 0; i < 30; i++) {
                 writer.submit(pending(i, Pending.Ack.NONE));
@@ -67,7 +67,7 @@ class BatchWriterTest {
         AtomicInteger acked = new AtomicInteger();
         CollectorMetrics metrics = new CollectorMetrics();
         try (RawLog log = new RawLog(blocked, "");
-             BatchWriter writer = new BatchWriter(log, 100, Duration.ofMillis(10), metrics, () -> { })) {
+             BatchWriter writer = new BatchWriter(log, 100, Duration.ofMillis(10), metrics, written -> { })) {
             writer.start();
             writer.submit(pending(1, acked::incrementAndGet));
             writer.submit(pending(2, acked::incrementAndGet));
