@@ -21,7 +21,7 @@ COPY config /app/config
 VOLUME ["/data"]
 EXPOSE 9180
 ENV COLLECTOR_RAW_DIR=/data/raw COLLECTOR_LAKE_DIR=/data/lake COLLECTOR_SENSORS_FILE=/app/config/sensors.json
-ENTRYPOINT ["java", "-Xmx128m", "-jar", "/app/collector.jar"]
+ENTRYPOINT ["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/collector.jar"]
 CMD ["run"]
 
 FROM eclipse-temurin:17-jre AS simulator

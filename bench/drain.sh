@@ -4,7 +4,8 @@
 # started with the project's mosquitto/mosquitto.conf settings:
 #   - mosquitto_sub (C client, to /dev/null): the consumer-side ceiling;
 #   - bare Paho (the collector's MQTT 5 client and settings, acknowledging at once, no work):
-#     the ceiling of one Java connection;
+#     the ceiling of one Java connection, with Paho's own socket and with the collector's
+#     buffered one; and two such connections sharing one subscription in one JVM;
 #   - the collector with PostgreSQL unreachable: intake alone (parse, validate, raw file, fsync, ack);
 #   - the collector: time until every reading is committed in PostgreSQL (and in the raw file),
 #     its start-up time to "subscribed" and its peak RSS.
@@ -38,13 +39,16 @@ intake_args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/
       --http-port "$ihttp" ${COLLECTOR_ARGS:-})
 register_collector() {
   java -jar collector/target/collector.jar "$@" > "$work/register.log" 2>&1 & collector=$!
-  until grep -q event=subscribed "$work/register.log"; do sleep 0.1; done
+  until grep -qs event=subscribed "$work/register.log"; do sleep 0.1; done
   kill -TERM "$collector"; wait "$collector" || true; collector=
 }
 
 # Register the persistent sessions, then leave.
 mosquitto_sub -h 127.0.0.1 -p "$port" -c -i bench-sub -q 1 -t 'bench/#' -E
-java -cp collector/target/collector.jar bench/PahoDrain.java "$url" bench-paho 'bench/#' "$n" register
+paho() { java -cp collector/target/collector.jar bench/PahoDrain.java "$url" "$1" 'bench/#' "$n" "$2" "$3" "$4"; }
+paho bench-paho register plain 1
+paho bench-pahob register buffered 1
+paho bench-share register buffered 2
 register_collector "${intake_args[@]}"
 register_collector "${args[@]}"
 
@@ -54,11 +58,13 @@ t0=$(date +%s.%N)
 mosquitto_sub -h 127.0.0.1 -p "$port" -c -i bench-sub -q 1 -t 'bench/#' -C "$n" > /dev/null
 t1=$(date +%s.%N)
 
-paho_line=$(java -cp collector/target/collector.jar bench/PahoDrain.java "$url" bench-paho 'bench/#' "$n" drain)
-paho_rate=$(echo "$paho_line" | sed -E 's/.*\(([0-9]+) msg\/s\)/\1/')
+rate_of() { echo "$1" | sed -E 's/.*\(([0-9]+) msg\/s\)/\1/'; }
+paho_plain=$(paho bench-paho drain plain 1)
+paho_line=$(paho bench-pahob drain buffered 1)
+share_line=$(paho bench-share drain buffered 2)
 
 istart=$(date +%s.%N)
-java -Xmx128m -jar collector/target/collector.jar "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
+java "${collector_jvm[@]}" -jar collector/target/collector.jar "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
 until [ "$(metric "$ihttp" edge_collector_messages_acked_total)" -ge "$n" ]; do sleep 0.05; done
 idone=$(date +%s.%N)
 icpu=$(cpu_seconds "$collector")
@@ -67,10 +73,10 @@ kill -TERM "$collector"; wait "$collector" || true; collector=
 
 psql -q -h 127.0.0.1 -U postgres -c "TRUNCATE measurements" "$db" >/dev/null
 start=$(date +%s.%N)
-java -Xmx128m ${COLLECTOR_JAVA_OPTS:-} -jar collector/target/collector.jar "${args[@]}" > "$work/collector.log" 2>&1 & collector=$!
-until grep -q event=connected "$work/collector.log"; do sleep 0.02; done
+java "${collector_jvm[@]}" -jar collector/target/collector.jar "${args[@]}" > "$work/collector.log" 2>&1 & collector=$!
+until grep -qs event=connected "$work/collector.log"; do sleep 0.02; done
 connected=$(date +%s.%N)
-until grep -q event=subscribed "$work/collector.log"; do sleep 0.02; done
+until grep -qs event=subscribed "$work/collector.log"; do sleep 0.02; done
 subscribed=$(date +%s.%N)
 rss=0
 raw_done=
@@ -87,10 +93,13 @@ rows=$(psql -tA -h 127.0.0.1 -U postgres -c 'SELECT count(*) FROM measurements' 
 r=$(awk '/VmHWM/ {print $2}' /proc/$collector/status); [ "$r" -gt "$rss" ] && rss=$r
 lines=$(cat "$work"/raw/*.jsonl | wc -l)
 awk -v n="$n" -v a="$t0" -v b="$t1" -v s="$start" -v u="$subscribed" -v d="$done_at" -v rss="$rss" -v lines="$lines" -v w="$raw_done" \
-    -v paho="$paho_rate" -v paho_line="$paho_line" -v is="$istart" -v id="$idone" -v c="$connected" -v cpu="$cpu" -v icpu="$icpu" -v rows="$rows" -v threads="$threads" 'BEGIN {
+    -v paho_plain="$paho_plain" -v paho_plain_rate="$(rate_of "$paho_plain")" -v paho="$(rate_of "$paho_line")" -v paho_line="$paho_line" \
+    -v share_line="$share_line" -v share="$(rate_of "$share_line")" -v is="$istart" -v id="$idone" -v c="$connected" -v cpu="$cpu" -v icpu="$icpu" -v rows="$rows" -v threads="$threads" 'BEGIN {
   sub_rate = n / (b - a); col_rate = n / (d - s); intake_rate = n / (id - is);
   printf "mosquitto_sub drain: %d msgs in %.2f s (%.0f msg/s)\n", n, b - a, sub_rate;
+  printf "%s; ratio to mosquitto_sub %.2f\n", paho_plain, paho_plain_rate / sub_rate;
   printf "%s; ratio to mosquitto_sub %.2f\n", paho_line, paho / sub_rate;
+  printf "%s; ratio to mosquitto_sub %.2f\n", share_line, share / sub_rate;
   printf "collector intake only (raw file + fsync + ack, PostgreSQL away): %d msgs in %.2f s from process start (%.0f msg/s); ratio %.2f; %.0f us CPU/msg\n", n, id - is, intake_rate, intake_rate / sub_rate, icpu / n * 1e6;
   printf "collector drain to PostgreSQL: %d rows in %.2f s from process start (%.0f msg/s), raw lines %d, rows counted in PostgreSQL %d; %.0f us collector CPU/msg\n", n, d - s, col_rate, lines, rows, cpu / n * 1e6;
   printf "  collector CPU by thread: %s\n", threads;

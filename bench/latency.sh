@@ -14,13 +14,13 @@ bench_workspace iot_latency
 start_private_broker
 log=$work/collector.log
 start=$(date +%s.%N)
-java -Xmx128m ${COLLECTOR_JAVA_OPTS:-} -jar collector/target/collector.jar run --broker-url "tcp://127.0.0.1:$port" \
+java "${collector_jvm[@]}" -jar collector/target/collector.jar run --broker-url "tcp://127.0.0.1:$port" \
   --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-latency \
   --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
   --http-port "$(free_port)" ${COLLECTOR_ARGS:-} \
   > "$log" 2>&1 & collector=$!
-until grep -q event=subscribed "$log"; do sleep 0.02; done
+until grep -qs event=subscribed "$log"; do sleep 0.02; done
 echo "collector start-up to subscribed (no backlog): $(echo "$(date +%s.%N) - $start" | bc | sed 's/^\./0./' | cut -c1-4) s"
 java -cp collector/target/collector.jar bench/Latency.java "tcp://127.0.0.1:$port" \
   "jdbc:postgresql://127.0.0.1:5432/$db" "$rate" "$seconds"
-echo "collector peak RSS: $(( $(awk '/VmHWM/ {print $2}' /proc/$collector/status) / 1024 )) MB (-Xmx128m)"
+echo "collector peak RSS: $(( $(awk '/VmHWM/ {print $2}' /proc/$collector/status) / 1024 )) MB (${collector_jvm[*]})"

@@ -6,6 +6,9 @@
 #                               (queue and in-flight limits, persistence) on a free loopback port in
 #                               $work; sets $port and $broker (its pid) and returns once it listens.
 #   free_port                   prints a free loopback port.
+#   $collector_jvm              the JVM options the systemd unit and the image run the collector
+#                               with, then any in $COLLECTOR_JAVA_OPTS (to try others).
+collector_jvm=(-Xmx128m -XX:+UseSerialGC ${COLLECTOR_JAVA_OPTS:-})
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
