@@ -163,11 +163,21 @@ public final class RawLineCodec {
         return "base64:" + node.path("payload_b64").asText();
     }
 
+    /** Writes the JSON with its line breaks as spaces; in one copy when it has none, as most payloads. */
     private static void writeSingleLine(ByteArrayOutputStream out, byte[] json) {
         for (int i = 0; i < json.length; i++) {
-            byte b = json[i];
-            out.write(b == '\n' || b == '\r' ? ' ' : b);
+            if (json[i] == '\n' || json[i] == '\r') {
+                byte[] copy = json.clone();
+                for (int k = i; k < copy.length; k++) {
+                    if (copy[k] == '\n' || copy[k] == '\r') {
+                        copy[k] = ' ';
+                    }
+                }
+                out.writeBytes(copy);
+                return;
+            }
         }
+        out.writeBytes(json);
     }
 
     private static void write(ByteArrayOutputStream out, String ascii) {
