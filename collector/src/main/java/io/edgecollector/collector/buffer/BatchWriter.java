@@ -136,7 +136,7 @@ public final class BatchWriter implements AutoCloseable {
             for (int i = run.from(); i < run.to(); i++) {
                 processed.add(batch.get(i).processed());
             }
-            written.add(new Written(run.file(), run.start(), lines.subList(run.from(), run.to()), processed));
+            written.add(Written.of(run.file(), run.start(), lines.subList(run.from(), run.to()), processed));
         }
         return written;
     }

@@ -28,6 +28,12 @@ public final class Ingestor {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
     private static final long REJECTION_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int REJECTIONS_LOGGED_PER_INTERVAL = 20;
+    /**
+     * What intake made of a message rides along to the loader only for lines up to this size:
+     * the readings of a large array payload take several times its bytes on the heap, and a
+     * queue full of them must not outgrow a small heap. Larger lines the loader reads back.
+     */
+    static final int HAND_OVER_MAX_BYTES = 16 * 1024;
 
     private final PayloadDecoder decoder;
     private final MessageProcessor processor;
@@ -78,7 +84,8 @@ public final class Ingestor {
             ack.ack();
             redeliveries.acknowledged(identity);
         };
-        Processed processed = result == null ? null : new Processed(receivedAt, topic, dup, result);
+        Processed processed = result == null || line.bytes().length > HAND_OVER_MAX_BYTES
+                ? null : new Processed(receivedAt, topic, dup, result);
         return writer.submit(new Pending(line, processed, acknowledge, System.nanoTime()));
     }
 

@@ -17,8 +17,9 @@ import java.util.List;
  * behind, or written before a restart) it reads from the file, with the same result.
  */
 public final class FreshLines {
-    /** About 3 MB of lines and readings; beyond that the oldest are dropped. */
+    /** At most this many lines and this many bytes of them are held; beyond, the oldest are dropped. */
     static final int MAX_LINES = 10_000;
+    static final long MAX_BYTES = 4L * 1024 * 1024;
 
     /** Lines taken: a chunk as the file would give it, and what intake made of each line. */
     public record Taken(RawChunk chunk, List<Processed> processed) {
@@ -26,14 +27,21 @@ public final class FreshLines {
 
     private final ArrayDeque<Written> held = new ArrayDeque<>();
     private int lines;
+    private long bytes;
 
-    /** Holds newly written lines; drops the oldest held beyond {@link #MAX_LINES}. */
+    /** Holds newly written lines; drops the oldest held beyond {@link #MAX_LINES} or {@link #MAX_BYTES}. */
     public synchronized void add(Written written) {
         held.addLast(written);
         lines += written.lines().size();
-        while (lines > MAX_LINES) {
-            lines -= held.removeFirst().lines().size();
+        bytes += written.end() - written.start();
+        while (lines > MAX_LINES || bytes > MAX_BYTES) {
+            forget(held.removeFirst());
         }
+    }
+
+    private void forget(Written w) {
+        lines -= w.lines().size();
+        bytes -= w.end() - w.start();
     }
 
     /**
@@ -90,7 +98,7 @@ public final class FreshLines {
 
     private void drop(Iterator<Written> it, Written w) {
         it.remove();
-        lines -= w.lines().size();
+        forget(w);
     }
 
     /** The lines laid out as one buffer, exactly as RawChunk.read would give them from the file. */

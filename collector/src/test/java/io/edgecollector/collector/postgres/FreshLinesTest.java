@@ -35,7 +35,7 @@ class FreshLinesTest {
         }
         List<Written> written = new ArrayList<>();
         for (RawLog.Run run : log.append(lines)) {
-            written.add(new Written(run.file(), run.start(), lines.subList(run.from(), run.to()),
+            written.add(Written.of(run.file(), run.start(), lines.subList(run.from(), run.to()),
                     processed.subList(run.from(), run.to())));
         }
         written.forEach(fresh::add);
@@ -131,11 +131,30 @@ class FreshLinesTest {
                     new Processed(Instant.parse("2026-11-23T00:00:00Z"), "early", false, MappedMessage.rejected("y")));
             List<RawLine> lines = List.of(late, early);
             for (RawLog.Run run : log.append(lines)) {
-                fresh.add(new Written(run.file(), run.start(), lines.subList(run.from(), run.to()),
+                fresh.add(Written.of(run.file(), run.start(), lines.subList(run.from(), run.to()),
                         processed.subList(run.from(), run.to())));
             }
         }
         assertEquals(List.of("early"), topics(fresh.take("raw_20261123.jsonl", 0, 100)));
         assertEquals(List.of("late"), topics(fresh.take(FILE, 0, 100)));
+    }
+
+    @Test
+    void largeLines_areHeldUpToTheByteBound(@TempDir Path dir) throws Exception {
+        FreshLines fresh = new FreshLines();
+        byte[] big = ("\"" + "x".repeat(1024 * 1024) + "\"").getBytes(StandardCharsets.UTF_8);
+        List<Long> starts = new ArrayList<>();
+        try (RawLog log = new RawLog(dir, "")) {
+            for (int i = 0; i < 6; i++) {
+                List<RawLine> lines = List.of(RawLineCodec.encode(Instant.parse("2026-11-22T10:00:00Z"), "big/" + i, 1, big, true, null));
+                RawLog.Run run = log.append(lines).get(0);
+                starts.add(run.start());
+                fresh.add(Written.of(run.file(), run.start(), lines, java.util.Collections.singletonList(null)));
+            }
+        }
+        assertNull(fresh.take(FILE, starts.get(1), 100), "six 1 MB lines do not all stay held");
+        FreshLines.Taken last = fresh.take(FILE, starts.get(5), 100);
+        assertEquals(1, last.chunk().lines().size(), "the newest is held");
+        assertSameAsFile(dir, last);
     }
 }
