@@ -80,8 +80,9 @@ public final class Collector implements AutoCloseable, CollectorStatus {
     }
 
     /**
-     * Connects to the broker while, at the same time, the database is prepared (create, migrate,
-     * sync the registry) and the message path is warmed up; then starts the loader. An
+     * Connects to the broker; once subscribed (or {@link #BROKER_FIRST} later), and while intake
+     * runs, the database is prepared (create, migrate, sync the registry) and the message path
+     * is warmed up; then starts the loader. An
      * unreachable database does not stop intake: the raw files keep everything until it
      * returns. Connects with capped backoff for up to maxWait (the daemon waits as long as it takes).
      * @return whether the broker answered in time
@@ -92,9 +93,17 @@ public final class Collector implements AutoCloseable, CollectorStatus {
         LOG.info("event=starting raw_dir={} sensors_registered={} batch_size={} flush_interval={} db={}",
                 config.rawDir().toAbsolutePath(), registry.size(), config.batchSize(), config.flushInterval(),
                 Secret.maskUrl(config.dbUrl()));
-        Warmup.start(decoder, processor, ingestor::hasReceived);
         CompletableFuture<RuntimeException> prepared = new CompletableFuture<>();
-        Thread preparing = new Thread(() -> prepared.complete(prepareDatabase()), "collector-db-prepare");
+        Thread preparing = new Thread(() -> {
+            try {
+                awaitSubscribed(BROKER_FIRST);
+                Warmup.start(decoder, processor, ingestor::hasReceived);
+                prepared.complete(prepareDatabase());
+            } catch (Throwable t) {
+                // an Error too (a broken jar, a missing class): the start must fail, not wait forever
+                prepared.complete(new IllegalStateException("preparing the database failed: " + t, t));
+            }
+        }, "collector-db-prepare");
         preparing.setDaemon(true);
         preparing.start();
         prepared.thenAccept(refused -> {
@@ -110,6 +119,25 @@ public final class Collector implements AutoCloseable, CollectorStatus {
         }
         loader.start();
         return connected;
+    }
+
+    /**
+     * The broker first: on a small box the warm-up and the database check (Flyway loading its
+     * classes and validating the schema) took the CPU the connection needed, and messages wait
+     * on the subscription, not on them (the raw files hold what arrives before the database is
+     * ready). They start once subscribed, or after this long if the broker is slow to answer.
+     */
+    private static final Duration BROKER_FIRST = Duration.ofSeconds(1);
+
+    private void awaitSubscribed(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        try {
+            while (!intake.isSubscribed() && !closed && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Null when prepared, or when the database is away (the loader retries); the error that must stop the start otherwise. */
