@@ -39,7 +39,7 @@ intake_args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/
       --http-port "$ihttp" ${COLLECTOR_ARGS:-})
 register_collector() {
   java -jar collector/target/collector.jar "$@" > "$work/register.log" 2>&1 & collector=$!
-  until grep -qs event=subscribed "$work/register.log"; do sleep 0.1; done
+  until grep -qs event=subscribed "$work/register.log"; do collector_alive "$work/register.log"; sleep 0.1; done
   kill -TERM "$collector"; wait "$collector" || true; collector=
 }
 
@@ -65,7 +65,7 @@ share_line=$(paho bench-share drain buffered 2)
 
 istart=$(date +%s.%N)
 java "${collector_jvm[@]}" -jar collector/target/collector.jar "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
-until [ "$(metric "$ihttp" edge_collector_messages_acked_total)" -ge "$n" ]; do sleep 0.05; done
+until [ "$(metric "$ihttp" edge_collector_messages_acked_total)" -ge "$n" ]; do collector_alive "$work/intake.log"; sleep 0.05; done
 idone=$(date +%s.%N)
 icpu=$(cpu_seconds "$collector")
 threads=$(thread_cpu "$collector")
@@ -74,13 +74,14 @@ kill -TERM "$collector"; wait "$collector" || true; collector=
 psql -q -h 127.0.0.1 -U postgres -c "TRUNCATE measurements" "$db" >/dev/null
 start=$(date +%s.%N)
 java "${collector_jvm[@]}" -jar collector/target/collector.jar "${args[@]}" > "$work/collector.log" 2>&1 & collector=$!
-until grep -qs event=connected "$work/collector.log"; do sleep 0.02; done
+until grep -qs event=connected "$work/collector.log"; do collector_alive "$work/collector.log"; sleep 0.02; done
 connected=$(date +%s.%N)
-until grep -qs event=subscribed "$work/collector.log"; do sleep 0.02; done
+until grep -qs event=subscribed "$work/collector.log"; do collector_alive "$work/collector.log"; sleep 0.02; done
 subscribed=$(date +%s.%N)
 rss=0
 raw_done=
 until [ "$(metric "$http" edge_collector_loaded_rows_total)" -ge "$n" ]; do
+  collector_alive "$work/collector.log"
   r=$(awk '/VmHWM/ {print $2}' /proc/$collector/status); [ "$r" -gt "$rss" ] && rss=$r
   if [ -z "$raw_done" ] && [ "$(metric "$http" edge_collector_messages_acked_total)" -ge "$n" ]; then raw_done=$(date +%s.%N); fi
   sleep 0.05

@@ -19,7 +19,7 @@ java "${collector_jvm[@]}" -jar collector/target/collector.jar run --broker-url 
   --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
   --http-port "$(free_port)" ${COLLECTOR_ARGS:-} \
   > "$log" 2>&1 & collector=$!
-until grep -qs event=subscribed "$log"; do sleep 0.02; done
+until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.02; done
 echo "collector start-up to subscribed (no backlog): $(echo "$(date +%s.%N) - $start" | bc | sed 's/^\./0./' | cut -c1-4) s"
 java -cp collector/target/collector.jar bench/Latency.java "tcp://127.0.0.1:$port" \
   "jdbc:postgresql://127.0.0.1:5432/$db" "$rate" "$seconds"

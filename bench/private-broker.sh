@@ -7,8 +7,18 @@
 #                               $work; sets $port and $broker (its pid) and returns once it listens.
 #   free_port                   prints a free loopback port.
 #   $collector_jvm              the JVM options the systemd unit and the image run the collector
-#                               with, then any in $COLLECTOR_JAVA_OPTS (to try others).
-collector_jvm=(-Xmx128m -XX:+UseSerialGC ${COLLECTOR_JAVA_OPTS:-})
+#                               with, then any in $COLLECTOR_JAVA_OPTS (to try others); another
+#                               garbage collector in $COLLECTOR_GC (e.g. -XX:+UseG1GC).
+#   collector_alive LOG         in a wait loop: stops the benchmark with the end of LOG when the
+#                               collector ($collector) has exited, instead of waiting forever.
+collector_jvm=(-Xmx128m ${COLLECTOR_GC:--XX:+UseSerialGC} ${COLLECTOR_JAVA_OPTS:-})
+
+collector_alive() {
+  kill -0 "$collector" 2>/dev/null && return 0
+  echo "the collector exited; the end of $1:" >&2
+  tail -20 "$1" >&2
+  exit 1
+}
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
