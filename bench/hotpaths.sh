@@ -5,5 +5,7 @@
 # Usage: bench/hotpaths.sh [JMH options, e.g. -f 3 or a benchmark name such as intake]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q package -Pbench -pl bench/jmh -am -DskipTests
+build_log=$(mktemp)
+mvn -B -q package -Pbench -pl bench/jmh -am -DskipTests > "$build_log" 2>&1 || { cat "$build_log"; rm -f "$build_log"; exit 1; }
+rm -f "$build_log"
 java -jar bench/jmh/target/benchmarks.jar "$@" 2>&1 | sed -n '/^Benchmark /,$p'
