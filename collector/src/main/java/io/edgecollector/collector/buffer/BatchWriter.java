@@ -98,8 +98,10 @@ public final class BatchWriter implements AutoCloseable {
     private void flush(List<Pending> batch) throws InterruptedException {
         long start = System.nanoTime();
         List<RawLine> lines = new ArrayList<>(batch.size());
+        List<Processed> processed = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             lines.add(p.line());
+            processed.add(p.processed());
         }
         long backoffMs = 100;
         List<RawLog.Run> runs;
@@ -126,19 +128,11 @@ public final class BatchWriter implements AutoCloseable {
             }
         }
         metrics.batchFlushed(batch.size(), System.nanoTime() - start);
-        listener.flushed(written(batch, lines, runs));
-    }
-
-    private static List<Written> written(List<Pending> batch, List<RawLine> lines, List<RawLog.Run> runs) {
         List<Written> written = new ArrayList<>(runs.size());
         for (RawLog.Run run : runs) {
-            List<Processed> processed = new ArrayList<>(run.to() - run.from());
-            for (int i = run.from(); i < run.to(); i++) {
-                processed.add(batch.get(i).processed());
-            }
-            written.add(Written.of(run.file(), run.start(), lines.subList(run.from(), run.to()), processed));
+            written.add(Written.of(run, lines, processed));
         }
-        return written;
+        listener.flushed(written);
     }
 
     private void reportFailure(int held, Exception e) {

@@ -10,11 +10,13 @@ import java.util.List;
  * the loader reads that line back).
  */
 public record Written(Path file, long start, long end, List<RawLine> lines, List<Processed> processed) {
-    public static Written of(Path file, long start, List<RawLine> lines, List<Processed> processed) {
-        long end = start;
-        for (RawLine l : lines) {
+    /** The run's part of an appended batch: its lines and what intake made of each, index for index. */
+    public static Written of(RawLog.Run run, List<RawLine> lines, List<Processed> processed) {
+        List<RawLine> mine = lines.subList(run.from(), run.to());
+        long end = run.start();
+        for (RawLine l : mine) {
             end += l.bytes().length;
         }
-        return new Written(file, start, end, lines, processed);
+        return new Written(run.file(), run.start(), end, mine, processed.subList(run.from(), run.to()));
     }
 }

@@ -35,8 +35,7 @@ class FreshLinesTest {
         }
         List<Written> written = new ArrayList<>();
         for (RawLog.Run run : log.append(lines)) {
-            written.add(Written.of(run.file(), run.start(), lines.subList(run.from(), run.to()),
-                    processed.subList(run.from(), run.to())));
+            written.add(Written.of(run, lines, processed));
         }
         written.forEach(fresh::add);
         return written;
@@ -131,8 +130,7 @@ class FreshLinesTest {
                     new Processed(Instant.parse("2026-11-23T00:00:00Z"), "early", false, MappedMessage.rejected("y")));
             List<RawLine> lines = List.of(late, early);
             for (RawLog.Run run : log.append(lines)) {
-                fresh.add(Written.of(run.file(), run.start(), lines.subList(run.from(), run.to()),
-                        processed.subList(run.from(), run.to())));
+                fresh.add(Written.of(run, lines, processed));
             }
         }
         assertEquals(List.of("early"), topics(fresh.take("raw_20261123.jsonl", 0, 100)));
@@ -149,7 +147,7 @@ class FreshLinesTest {
                 List<RawLine> lines = List.of(RawLineCodec.encode(Instant.parse("2026-11-22T10:00:00Z"), "big/" + i, 1, big, true, null));
                 RawLog.Run run = log.append(lines).get(0);
                 starts.add(run.start());
-                fresh.add(Written.of(run.file(), run.start(), lines, java.util.Collections.singletonList(null)));
+                fresh.add(Written.of(run, lines, java.util.Collections.singletonList(null)));
             }
         }
         assertNull(fresh.take(FILE, starts.get(1), 100), "six 1 MB lines do not all stay held");
