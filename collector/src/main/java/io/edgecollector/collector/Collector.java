@@ -75,7 +75,7 @@ public final class Collector implements AutoCloseable, CollectorStatus {
 
     /** The shared path from message to readings, as configured. */
     public static MessageProcessor processor(CollectorConfig config, Validator validator, SensorRegistry registry) {
-        return new MessageProcessor(new ReadingMapper(TopicTemplate.of(config.topicTemplate())), validator, registry,
+        return new MessageProcessor(new ReadingMapper(TopicTemplate.of(config.topicTemplate()), config.defaultMetric()), validator, registry,
                 new QualityRules(config.missingSentinels(), config.futureTolerance(), config.staleAfter()));
     }
 
