@@ -186,7 +186,7 @@ class IngestIT {
                 Await.until("first half written", Duration.ofSeconds(30), metrics::acked, before.total());
                 broker.restart();
                 Await.until("reconnected and subscribed again", Duration.ofSeconds(60),
-                        () -> metrics.reconnects() > 0 && collector.isSubscribed());
+                        () -> metrics.reconnects() > 0 && collector.status().isSubscribed());
                 RunResult after = publish(broker.url(), prefix, Faults.NONE, 1000, 100);
                 Await.until("every message of both halves in the raw log", Duration.ofSeconds(60),
                         () -> RawLines.records(raw).stream().map(r -> r.get("payload").toString()).distinct().count(),
