@@ -5,7 +5,7 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.lake.DayCompactor;
 import io.edgecollector.collector.lake.Manifest;
 import io.edgecollector.collector.lake.Retention;
-import io.edgecollector.collector.postgres.CopyLoader;
+import io.edgecollector.collector.postgres.Checkpoints;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.SensorRegistry;
@@ -142,7 +142,7 @@ public final class CompactCommand implements Callable<Integer> {
         try (Database db = new Database(config); Connection c = db.pool().getConnection()) {
             Retention.Outcome o = new Retention(config.rawDir(), config.lakeDir(), (name, size) -> {
                 try {
-                    return CopyLoader.checkpoint(c, name) >= size;
+                    return Checkpoints.of(c, name) >= size;
                 } catch (SQLException e) {
                     return false;
                 }

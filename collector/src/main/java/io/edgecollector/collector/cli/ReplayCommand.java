@@ -2,7 +2,8 @@ package io.edgecollector.collector.cli;
 
 import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
-import io.edgecollector.collector.postgres.CopyLoader;
+import io.edgecollector.collector.postgres.Checkpoints;
+import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.RawFileLoader;
 import io.edgecollector.collector.postgres.SensorSync;
@@ -56,7 +57,8 @@ public final class ReplayCommand implements Callable<Integer> {
             db.createIfMissing();
             db.migrate();
             SensorSync.sync(db.pool(), registry);
-            RawFileLoader loader = new RawFileLoader(db.pool(), Collector.processor(config, validator, registry));
+            RawFileLoader loader = new RawFileLoader(db.pool(),
+                    LineSource.filesOnly(Collector.processor(config, validator, registry)));
             for (Path f : files) {
                 long from = fromStart ? 0 : checkpoint(db, f);
                 RawFileLoader.Result r;
@@ -74,7 +76,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private static long checkpoint(Database db, Path f) throws java.sql.SQLException {
         try (Connection c = db.pool().getConnection()) {
-            return CopyLoader.checkpoint(c, f.getFileName().toString());
+            return Checkpoints.of(c, f.getFileName().toString());
         }
     }
 }

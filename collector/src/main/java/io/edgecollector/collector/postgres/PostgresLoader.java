@@ -5,6 +5,8 @@ import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.lifecycle.RateLimitedLog;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
+import io.edgecollector.collector.rawlog.HandedLines;
+import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.rawlog.Written;
 import io.edgecollector.collector.validate.MessageProcessor;
@@ -48,7 +50,7 @@ public final class PostgresLoader implements Component {
     private final Supervisor supervisor;
     private final Gate gate;
     private final RawFileLoader files;
-    private final FreshLines fresh = new FreshLines();
+    private final HandedLines handed = new HandedLines();
     private final Map<String, Long> offsets = new HashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -70,7 +72,7 @@ public final class PostgresLoader implements Component {
         this.metrics = metrics;
         this.supervisor = supervisor;
         this.gate = gate;
-        this.files = new RawFileLoader(db.pool(), processor, fresh);
+        this.files = new RawFileLoader(db.pool(), new LineSource(handed, processor));
         this.thread = new Thread(this::run, "collector-loader");
     }
 
@@ -115,7 +117,7 @@ public final class PostgresLoader implements Component {
     /** Called after each durable raw batch: there is something new to load, held here until loaded. */
     public void written(List<Written> written) {
         for (Written w : written) {
-            fresh.add(w);
+            handed.add(w);
         }
         wake.release();
     }
@@ -240,7 +242,7 @@ public final class PostgresLoader implements Component {
             return known;
         }
         try (Connection c = db.pool().getConnection()) {
-            long offset = CopyLoader.checkpoint(c, name);
+            long offset = Checkpoints.of(c, name);
             offsets.put(name, offset);
             backlog.checkpointKnown(name, offset);
             return offset;

@@ -122,6 +122,6 @@ public class HotPaths {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public byte[] copyEncode() {
-        return CopyLoader.CopyText.encode(rows);
+        return LoadTransaction.CopyText.encode(rows);
     }
 }
