@@ -13,17 +13,12 @@ import io.edgecollector.collector.lifecycle.Lifecycle;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.PayloadDecoder;
-import io.edgecollector.collector.parse.ReadingMapper;
-import io.edgecollector.collector.parse.TopicTemplate;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.PostgresLoader;
 import io.edgecollector.collector.rawlog.RawLog;
 import io.edgecollector.collector.rawlog.RawTail;
 import io.edgecollector.collector.validate.MessageProcessor;
-import io.edgecollector.collector.validate.QualityRules;
 import io.edgecollector.collector.validate.SensorRegistry;
-import io.edgecollector.collector.validate.Validators;
-import jakarta.validation.Validator;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,9 +68,9 @@ public final class Collector implements AutoCloseable {
     public Collector(CollectorConfig config, Metrics metrics, Clock clock, Supervisor supervisor) throws MqttException {
         this.config = config;
         this.supervisor = supervisor;
-        Validator validator = Validators.shared();
-        this.registry = SensorRegistry.load(config.sensorsFile(), validator);
-        MessageProcessor processor = processor(config, validator, registry);
+        MessagePath path = MessagePath.of(config);
+        this.registry = path.registry();
+        MessageProcessor processor = path.processor();
         PayloadDecoder decoder = new PayloadDecoder(config.maxPayloadBytes());
         this.rawLog = new RawLog(config.rawDir(), config.instanceId());
         this.database = new Database(config);
@@ -95,12 +90,6 @@ public final class Collector implements AutoCloseable {
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
         this.status = new PipelineStatus(intake, writer, loader);
         supervisor.onEnd(intake::stopIntake);
-    }
-
-    /** The shared path from message to readings, as configured (run, replay and compact use the same). */
-    public static MessageProcessor processor(CollectorConfig config, Validator validator, SensorRegistry registry) {
-        return new MessageProcessor(new ReadingMapper(TopicTemplate.of(config.topicTemplate()), config.defaultMetric()),
-                validator, registry, new QualityRules(config.missingSentinels(), config.futureTolerance(), config.staleAfter()));
     }
 
     /**

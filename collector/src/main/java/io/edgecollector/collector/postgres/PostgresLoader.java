@@ -82,9 +82,7 @@ public final class PostgresLoader implements Component {
      * @throws SQLException when the database cannot be reached or prepared
      */
     private void prepare() throws SQLException {
-        db.createIfMissing();
-        String version = db.migrate();
-        SensorSync.sync(db.pool(), registry);
+        String version = db.prepare(registry);
         files.ensurePartitionsAhead();
         files.warmUp();
         partitionsCheckedAt = System.nanoTime();

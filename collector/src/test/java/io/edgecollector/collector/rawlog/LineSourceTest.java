@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.parse.Processed;
 import io.edgecollector.collector.validate.MessageProcessor;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LineSourceTest {
-    static final MessageProcessor PROCESSOR = Collector.processor(CollectorConfig.defaults(), Validators.create(),
+    static final MessageProcessor PROCESSOR = MessagePath.processor(CollectorConfig.defaults(), Validators.create(),
             SensorRegistry.load(null, Validators.create()));
 
     static String line(int i) {
