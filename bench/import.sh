@@ -20,7 +20,7 @@ awk -v n="$lines" 'BEGIN {
 }' > "$work/history.csv"
 echo "import: $(wc -l < "$work/history.csv") lines, $(du -h "$work/history.csv" | cut -f1) of CSV"
 start=$(date +%s.%N)
-java -Xmx256m -XX:+UseSerialGC -jar collector/target/collector.jar import --db-url "jdbc:postgresql://127.0.0.1:5432/$db" \
+/usr/bin/time -f "import JVM: %e s wall, %U s user, %S s sys, %M KB peak RSS" java -Xmx256m -XX:+UseSerialGC -jar collector/target/collector.jar import --db-url "jdbc:postgresql://127.0.0.1:5432/$db" \
   --raw-dir "$work/raw" --device bench-1 "$work/history.csv" 2>&1 | grep -v ' INFO '
 end=$(date +%s.%N)
 rows=$(psql -qtA -h 127.0.0.1 -U postgres "$db" -c "SELECT count(*) FROM measurements")

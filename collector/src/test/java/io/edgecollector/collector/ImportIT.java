@@ -17,7 +17,8 @@ import picocli.CommandLine;
 
 /** collector import: history from CSV and JSONL through its own raw files into PostgreSQL, once. */
 class ImportIT {
-    static final Path OCCUPANCY = Path.of("../../shared/datasets/occupancy/datatest.txt");
+    /** The first 1,000 rows of the UCI occupancy dataset (../shared/datasets/occupancy/datatest.txt). */
+    static final Path OCCUPANCY = Path.of("src/test/resources/occupancy/datatest-sample.txt");
 
     static int cli(StringWriter out, String... args) {
         CommandLine cl = CollectorMain.commandLine(Map.of());

@@ -44,7 +44,8 @@ import javax.sql.DataSource;
  * received_at, kept in the raw file's first line).
  */
 public final class HistoryImport {
-    private static final int CHUNK_LINES = 5_000;
+    /** Lines per forced chunk: small enough that the chunks in flight stay handed over (HandedLines holds 4 MB). */
+    private static final int CHUNK_LINES = 2_000;
     private static final String DONE = ".done";
 
     /** What importing one file did. */
@@ -101,7 +102,8 @@ public final class HistoryImport {
             return new Summary(raw, true, 0, 0, r.readings(), Map.of(), r.rejections(), r.inserted());
         }
         Instant receivedAt = receivedAt(raw);
-        Writer writer = new Writer(raw, topic, receivedAt, handed, loader, linesDone);
+        ImportLoader follower = new ImportLoader(raw, loader, checkpoint(raw), linesDone);
+        Writer writer = new Writer(raw, topic, receivedAt, handed, follower);
         try {
             if (csv == null) {
                 new JsonlSource(maxPayloadBytes).read(source, writer::accept);
@@ -109,16 +111,18 @@ public final class HistoryImport {
                 new CsvSource(csv, charset).read(source, writer::accept);
             }
             writer.flush();
+            follower.finish();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (UncheckedSqlException e) {
             throw e.getCause();
         } finally {
+            follower.stop();
             writer.close();
         }
         Files.writeString(done, writer.sourceLines + " lines\n");
         return new Summary(raw, false, writer.sourceLines, writer.rawLines, writer.readings, writer.byQuality,
-                writer.rejections, writer.newRows);
+                writer.rejections, follower.newRows());
     }
 
     private long checkpoint(Path raw) throws SQLException {
@@ -145,7 +149,7 @@ public final class HistoryImport {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static final class UncheckedSqlException extends RuntimeException {
+    static final class UncheckedSqlException extends RuntimeException {
         UncheckedSqlException(SQLException e) {
             super(e);
         }
@@ -162,8 +166,7 @@ public final class HistoryImport {
         private final String topic;
         private final Instant receivedAt;
         private final HandedLines handed;
-        private final RawFileLoader loader;
-        private final LongConsumer linesDone;
+        private final ImportLoader follower;
         private final FileChannel channel;
         private final long alreadyWritten;
         private long position;
@@ -173,17 +176,14 @@ public final class HistoryImport {
         private long rawLines;
         private long readings;
         private long rejections;
-        private long newRows;
         private final Map<Quality, Long> byQuality = new EnumMap<>(Quality.class);
 
-        Writer(Path raw, String topic, Instant receivedAt, HandedLines handed, RawFileLoader loader, LongConsumer linesDone)
-                throws IOException {
+        Writer(Path raw, String topic, Instant receivedAt, HandedLines handed, ImportLoader follower) throws IOException {
             this.raw = raw;
             this.topic = topic;
             this.receivedAt = receivedAt;
             this.handed = handed;
-            this.loader = loader;
-            this.linesDone = linesDone;
+            this.follower = follower;
             this.channel = FileChannel.open(raw, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             this.alreadyWritten = Files.exists(raw) ? RawFiles.wholeLinesEnd(raw) : 0;
             channel.truncate(alreadyWritten);
@@ -213,15 +213,13 @@ public final class HistoryImport {
 
         void flush() {
             try {
-                writeAndLoad();
+                write();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (SQLException e) {
-                throw new UncheckedSqlException(e);
             }
         }
 
-        private void writeAndLoad() throws IOException, SQLException {
+        private void write() throws IOException {
             List<RawLine> fresh = new ArrayList<>();
             List<Processed> freshProcessed = new ArrayList<>();
             long start = -1;
@@ -247,11 +245,9 @@ public final class HistoryImport {
                 handed.add(new Written(raw, start, position, fresh, freshProcessed));
             }
             rawLines += lines.size();
-            linesDone.accept(lines.size());
+            follower.durableUpTo(position, lines.size());
             lines.clear();
             processed.clear();
-            RawFileLoader.Result r = loader.load(raw, checkpoint(raw), () -> false);
-            newRows += r.inserted();
         }
 
         private void count(Processed p) {
