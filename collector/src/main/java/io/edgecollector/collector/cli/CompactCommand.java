@@ -10,7 +10,7 @@ import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.Progress;
 import jakarta.validation.Validator;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -8,7 +8,7 @@ import io.edgecollector.collector.postgres.RawFileLoader;
 import io.edgecollector.collector.postgres.SensorSync;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.Progress;
 import jakarta.validation.Validator;
 import java.io.PrintWriter;
 import java.nio.file.Files;

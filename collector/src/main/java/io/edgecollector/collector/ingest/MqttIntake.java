@@ -3,7 +3,7 @@ package io.edgecollector.collector.ingest;
 import io.edgecollector.collector.buffer.Pending;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.metrics.Metrics;
-import io.edgecollector.simulator.MqttTls;
+import io.edgecollector.common.MqttTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.edgecollector.progress;
+package io.edgecollector.common;
 
 import java.io.PrintStream;
 import java.util.Locale;

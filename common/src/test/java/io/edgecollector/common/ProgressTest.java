@@ -1,4 +1,4 @@
-package io.edgecollector.progress;
+package io.edgecollector.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
