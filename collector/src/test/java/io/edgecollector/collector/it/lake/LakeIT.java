@@ -1,10 +1,11 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.lake;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgecollector.collector.CollectorMain;
 import io.edgecollector.collector.lake.DayCompactor;
 import io.edgecollector.collector.testing.TestDatabase;
 import io.edgecollector.simulator.ReadingGenerator;
