@@ -45,7 +45,8 @@ class LakeIT {
     /** A day of simulated traffic in raw files, made by the benchmark's generator, ending in a torn line. */
     static Path rawDay(Path dir, LocalDate day) throws Exception {
         Path raw = dir.resolve("raw");
-        Process p = new ProcessBuilder("java", "-cp", "target/collector.jar", "../bench/GenerateRawDay.java",
+        String classPath = "target/collector.jar" + java.io.File.pathSeparator + "../simulator/target/simulator.jar";
+        Process p = new ProcessBuilder("java", "-cp", classPath, "../bench/GenerateRawDay.java",
                 raw.toString(), day.toString(), Integer.toString(LINES)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, out);
