@@ -67,6 +67,15 @@ class DocumentationTest {
     }
 
     @Test
+    void readmeTestCommand_isWhatCiRuns() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        List<String> ci = Files.readAllLines(ROOT.resolve(".ci/run")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        String command = ci.get(ci.size() - 1);
+        assertTrue(readme.contains("```\n" + command + "\n```"), "README.md shows .ci/run's test command: " + command);
+    }
+
+    @Test
     void readmeMapsEveryDocument() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
         try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
