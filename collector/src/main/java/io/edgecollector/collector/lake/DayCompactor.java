@@ -11,7 +11,6 @@ import io.edgecollector.collector.validate.Quality;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,6 @@ public final class DayCompactor {
     private final Path rawDir;
     private final Path lakeDir;
     private final MessageProcessor processor;
-
     private final int runRows;
 
     public DayCompactor(Path rawDir, Path lakeDir, MessageProcessor processor) {
