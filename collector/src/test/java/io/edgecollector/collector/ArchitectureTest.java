@@ -21,8 +21,9 @@ class ArchitectureTest {
     /**
      * One known cycle is let through, by its one edge: parse.Reading carries a validate.Quality
      * while validate works on parse's types. Moving Quality into parse (it is part of the
-     * reading) removes it; that move touches postgres/CopyLoader, which the loader split of
-     * issue 16 rewrites, so it waits for that change. Any other cycle fails.
+     * reading) removes it; it changes an import in every user of Quality (metrics, postgres,
+     * lake, the demo, and the branches under way that name validate.Quality), so it is left
+     * for a change of its own. Any other cycle fails.
      */
     @ArchTest
     static final ArchRule packages_formLayersWithoutCycles = slices()

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The lake keeps one row per exact key, as PostgreSQL does, whatever the keys hash to. */
 class DayCompactorTest {
     static final LocalDate DAY = LocalDate.of(2025, 12, 2);
-    static final MessageProcessor PROCESSOR = new MessageProcessor(new ReadingMapper(TopicTemplate.of("sensors/{sensor_id}/{metric}")),
+    static final MessageProcessor PROCESSOR = new MessageProcessor(new ReadingMapper(TopicTemplate.of("sensors/{sensor_id}/{metric}"), "value"),
             Validators.shared(), SensorRegistry.empty(), new QualityRules(List.of(), Duration.ofDays(3650), Duration.ofDays(3650)));
 
     /**
