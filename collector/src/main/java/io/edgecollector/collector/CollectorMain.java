@@ -5,6 +5,7 @@ import io.edgecollector.collector.cli.CompactCommand;
 import io.edgecollector.collector.cli.ConfigOptions;
 import io.edgecollector.collector.cli.DbCommand;
 import io.edgecollector.collector.cli.DemoHintCommand;
+import io.edgecollector.collector.cli.ImportCommand;
 import io.edgecollector.collector.cli.ReplayCommand;
 import io.edgecollector.collector.cli.RunCommand;
 import io.edgecollector.collector.config.ConfigException;
@@ -20,7 +21,7 @@ import picocli.CommandLine;
 /** Entry point: `java -jar collector.jar <command>`. */
 @Command(name = "collector", mixinStandardHelpOptions = true, version = "edge-collector 0.1.0",
         description = "MQTT edge collector: durable raw JSONL, PostgreSQL loading, Parquet compaction.",
-        subcommands = {RunCommand.class, CompactCommand.class, ReplayCommand.class, DbCommand.class, CheckConfigCommand.class, DemoHintCommand.class,
+        subcommands = {RunCommand.class, CompactCommand.class, ReplayCommand.class, ImportCommand.class, DbCommand.class, CheckConfigCommand.class, DemoHintCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CollectorMain {
     public static final int EXIT_CONFIG = 2;
