@@ -33,7 +33,7 @@ public class Latency {
             try {
                 return Simulator.sensors(new Simulator.Target(broker, "bench-latency-pub", 1, null, null, "bench"),
                         SensorProfile.defaults(sensors), Faults.NONE, 3, rate / sensors, 0, Duration.ofSeconds(seconds),
-                        () -> false, io.edgecollector.progress.Progress.NONE);
+                        () -> false, io.edgecollector.common.Progress.NONE);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

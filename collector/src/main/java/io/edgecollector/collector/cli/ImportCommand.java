@@ -6,7 +6,7 @@ import io.edgecollector.collector.history.CsvFormat;
 import io.edgecollector.collector.history.HistoryImport;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.validate.Quality;
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,16 +1,17 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgecollector.collector.CollectorMain;
 import io.edgecollector.collector.testing.Await;
 import io.edgecollector.collector.testing.CollectorProcess;
 import io.edgecollector.collector.testing.PrivateMosquitto;
 import io.edgecollector.collector.testing.RawLines;
 import io.edgecollector.simulator.Kind;
 import io.edgecollector.simulator.Message;
-import io.edgecollector.simulator.MqttTls;
+import io.edgecollector.common.MqttTls;
 import io.edgecollector.simulator.Publisher;
 import io.edgecollector.simulator.Simulator;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.edgecollector.collector.cli;
+package io.edgecollector.demo;
 
 import io.edgecollector.collector.config.CollectorConfig;
 import java.io.IOException;
@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,8 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * The broker and database the demo uses: the configured ones when something listens there,
- * otherwise embedded ones on the same local address (when the jar carries them), and it says
- * which. Closing stops what it started.
+ * otherwise embedded ones on the same local address, and it says which. Closing stops what it started.
  */
 final class DemoServices implements AutoCloseable {
     private static final Set<String> LOCAL = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
@@ -59,11 +56,10 @@ final class DemoServices implements AutoCloseable {
 
     /** Uses what listens, embeds what does not (in parallel: each takes seconds), and reports each choice on out. */
     static DemoServices start(CollectorConfig config, PrintWriter out) throws Exception {
-        return start(config, out, ServiceLoader.load(EmbeddedServices.class).findFirst());
+        return start(config, out, new EmbeddedBrokerAndDatabase());
     }
 
-    static DemoServices start(CollectorConfig config, PrintWriter out, Optional<EmbeddedServices> embedded)
-            throws Exception {
+    static DemoServices start(CollectorConfig config, PrintWriter out, EmbeddedServices embedded) throws Exception {
         Address broker = broker(config);
         Address database = database(config);
         boolean brokerUp = broker.listening();
@@ -74,12 +70,6 @@ final class DemoServices implements AutoCloseable {
             out.println("database: " + database + " (running)");
             return services;
         }
-        Address missing = brokerUp ? database : broker;
-        if (embedded.isEmpty()) {
-            throw new IllegalStateException("nothing listens at " + missing + " (" + missing.what() + ") and this jar has no "
-                    + "embedded services: start " + (brokerUp ? "PostgreSQL" : "Mosquitto") + ", point the demo at one "
-                    + "(--broker-url, --db-url), or run java -jar demo/target/edge-demo.jar, which embeds what is missing");
-        }
         for (Address a : brokerUp ? List.of(database) : databaseUp ? List.of(broker) : List.of(broker, database)) {
             if (!LOCAL.contains(a.host())) {
                 throw new IllegalStateException("nothing listens at " + a + " (" + a.what() + "); the demo embeds services "
@@ -88,9 +78,9 @@ final class DemoServices implements AutoCloseable {
         }
         services.dir = Files.createTempDirectory("edge-demo-");
         CompletableFuture<EmbeddedServices.Service> b = brokerUp ? null : CompletableFuture.supplyAsync(
-                () -> startOrFail(() -> embedded.get().startBroker(broker.port(), services.dir.resolve("broker"))));
+                () -> startOrFail(() -> embedded.startBroker(broker.port(), services.dir.resolve("broker"))));
         CompletableFuture<EmbeddedServices.Service> d = databaseUp ? null : CompletableFuture.supplyAsync(
-                () -> startOrFail(() -> embedded.get().startDatabase(database.port(), services.dir.resolve("postgres"))));
+                () -> startOrFail(() -> embedded.startDatabase(database.port(), services.dir.resolve("postgres"))));
         Exception failure = null;
         String brokerUsed = config.brokerUrl() + " (running)";
         String databaseUsed = database + " (running)";

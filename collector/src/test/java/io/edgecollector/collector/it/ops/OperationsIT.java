@@ -1,4 +1,4 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +74,7 @@ class OperationsIT {
             try (CollectorProcess collector = CollectorProcess.start(dir.resolve("collector.log"), args(flags, port))
                     .awaitSubscribed(1)) {
                 RunResult sim = Setup.publish(Setup.SHARED_BROKER, prefix, new Faults(0.05, 0.05, 0, 0.05, 0), 600, 50);
-                IngestIT.mosquittoPub(prefix + "/s1/temperature", "-m", "hello from a shell");
+                Setup.mosquittoPub(prefix + "/s1/temperature", "-m", "hello from a shell");
                 long messages = sim.total() + 1;
                 Await.until("everything loaded", Duration.ofSeconds(30), () -> {
                     try {

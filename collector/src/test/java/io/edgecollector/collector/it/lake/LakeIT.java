@@ -1,10 +1,11 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.lake;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgecollector.collector.CollectorMain;
 import io.edgecollector.collector.lake.DayCompactor;
 import io.edgecollector.collector.testing.TestDatabase;
 import io.edgecollector.simulator.ReadingGenerator;
@@ -44,7 +45,8 @@ class LakeIT {
     /** A day of simulated traffic in raw files, made by the benchmark's generator, ending in a torn line. */
     static Path rawDay(Path dir, LocalDate day) throws Exception {
         Path raw = dir.resolve("raw");
-        Process p = new ProcessBuilder("java", "-cp", "target/collector.jar", "../bench/GenerateRawDay.java",
+        String classPath = "target/collector.jar" + java.io.File.pathSeparator + "../simulator/target/simulator.jar";
+        Process p = new ProcessBuilder("java", "-cp", classPath, "../bench/GenerateRawDay.java",
                 raw.toString(), day.toString(), Integer.toString(LINES)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, out);

@@ -1,10 +1,11 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.ingest;
 
 import io.edgecollector.collector.MessagePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigLoader;
 import io.edgecollector.collector.metrics.CollectorMetrics;
@@ -60,13 +61,6 @@ class IngestIT {
         return Setup.publish(brokerUrl, prefix, faults, count, ratePerSensor);
     }
 
-    static void mosquittoPub(String topic, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", "1883", "-q", "1", "-t", topic));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
-
     @Test
     void everyMessage_becomesOneWholeRawLine_withItsQualityOrReason(@TempDir Path dir) throws Exception {
         String prefix = prefix();
@@ -76,11 +70,11 @@ class IngestIT {
         RunResult sim;
         try (Collector collector = Setup.started(config, metrics)) {
             sim = publish(SHARED_BROKER, prefix, new Faults(0.05, 0.05, 0.03, 0.03, 0.03), 900, 60);
-            mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "21.5");
-            mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "hello from a shell");
+            Setup.mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "21.5");
+            Setup.mosquittoPub(prefix + "/Sensor 1/temperature", "-m", "hello from a shell");
             Path binary = dir.resolve("blob.bin");
             Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
-            mosquittoPub(prefix + "/Sensor 1/temperature", "-f", binary.toString());
+            Setup.mosquittoPub(prefix + "/Sensor 1/temperature", "-f", binary.toString());
             Await.until("all messages written and acknowledged", Duration.ofSeconds(30), metrics::acked, sim.total() + 3);
         }
         assertEquals(0, sim.failed());

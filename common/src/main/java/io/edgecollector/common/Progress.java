@@ -1,4 +1,4 @@
-package io.edgecollector.progress;
+package io.edgecollector.common;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -29,8 +29,8 @@ public final class Progress implements AutoCloseable {
         }
     }
 
-    /** Tracks nothing and prints nothing. */
-    public static final Progress NONE = new Progress("", Unit.MESSAGES, 0, null, false, null);
+    /** Tracks nothing and prints nothing; shared, so it keeps no count either. */
+    public static final Progress NONE = silent(System.err);
 
     private final String task;
     private final Unit unit;
@@ -40,16 +40,28 @@ public final class Progress implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AtomicLong done = new AtomicLong();
     private final long started = System.nanoTime();
+    private final boolean silent;
     private int lastWidth;
     private boolean finished;
 
     Progress(String task, Unit unit, long total, PrintStream out, boolean terminal, ScheduledExecutorService timer) {
+        this(task, unit, total, out, terminal, timer, false);
+    }
+
+    private Progress(String task, Unit unit, long total, PrintStream out, boolean terminal, ScheduledExecutorService timer,
+                     boolean silent) {
         this.task = task;
         this.unit = unit;
         this.total = total;
         this.out = out;
         this.terminal = terminal;
         this.timer = timer;
+        this.silent = silent;
+    }
+
+    /** A progress that ignores every call: it never writes to out. */
+    static Progress silent(PrintStream out) {
+        return new Progress("", Unit.MESSAGES, 0, out, false, null, true);
     }
 
     /**
@@ -73,11 +85,15 @@ public final class Progress implements AutoCloseable {
     }
 
     public void add(long amount) {
-        done.addAndGet(amount);
+        if (!silent) {
+            done.addAndGet(amount);
+        }
     }
 
     public void set(long amount) {
-        done.set(amount);
+        if (!silent) {
+            done.set(amount);
+        }
     }
 
     public long done() {
@@ -110,7 +126,7 @@ public final class Progress implements AutoCloseable {
 
     /** Draws the current status (the timer calls this). */
     synchronized void show() {
-        if (finished) {
+        if (finished || silent) {
             return;
         }
         String line = line();
@@ -125,7 +141,7 @@ public final class Progress implements AutoCloseable {
 
     /** Stops the display and prints the final line: the total, the time it took and the rate. */
     public synchronized void finish() {
-        if (finished || out == null) {
+        if (finished || silent) {
             return;
         }
         finished = true;

@@ -1,4 +1,4 @@
-package io.edgecollector.simulator;
+package io.edgecollector.common;
 
 import java.io.IOException;
 import java.io.InputStream;

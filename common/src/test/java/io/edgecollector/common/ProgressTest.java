@@ -1,4 +1,4 @@
-package io.edgecollector.progress;
+package io.edgecollector.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,9 +58,20 @@ class ProgressTest {
     }
 
     @Test
-    void none_printsNothing() {
+    void silent_printsNothing_whateverIsCalled() {
+        Progress p = Progress.silent(out);
+        p.add(5);
+        p.set(7);
+        p.show();
+        p.finish();
+        p.close();
+        assertEquals("", output());
+    }
+
+    @Test
+    void none_isSilent_andKeepsNoCountBetweenUsers() {
         Progress.NONE.add(5);
-        Progress.NONE.finish();
-        assertEquals(5, Progress.NONE.done());
+        Progress.NONE.set(9);
+        assertEquals(0, Progress.NONE.done(), "NONE is shared: a count would leak from one user to the next");
     }
 }

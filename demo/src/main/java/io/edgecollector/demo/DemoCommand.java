@@ -1,7 +1,8 @@
-package io.edgecollector.collector.cli;
+package io.edgecollector.demo;
 
 import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.CollectorStatus;
+import io.edgecollector.collector.cli.ConfigOptions;
 import io.edgecollector.collector.lifecycle.Waits;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.Secret;
@@ -10,8 +11,9 @@ import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.common.MqttTls;
+import io.edgecollector.common.Progress;
 import io.edgecollector.simulator.Faults;
-import io.edgecollector.simulator.MqttTls;
 import io.edgecollector.simulator.ReadingGenerator;
 import io.edgecollector.simulator.RunResult;
 import io.edgecollector.simulator.SensorProfile;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `collector demo`: the collector and the simulator together for a while, then a summary. */
+/** `demo` (edge-demo.jar): the collector and the simulator together for a while, then a summary. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the collector and the simulator together against the configured broker for a bounded time, "
                 + "with a few injected faults, then prints what was published, stored and rejected.",
@@ -82,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
                     new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey()));
             Faults faults = new Faults(0.03, 0.02, 0.01, 0.01, 0.01);
             published = Simulator.sensors(target, profiles, faults, 42, rate, 0,
-                    io.edgecollector.collector.config.Durations.parse(duration), () -> false, io.edgecollector.progress.Progress.NONE);
+                    io.edgecollector.collector.config.Durations.parse(duration), () -> false, Progress.NONE);
             Waits.until(() -> metrics.acked() >= published.total(), Duration.ofSeconds(15));
             Waits.until(() -> status.isDatabaseReady() && status.backlogBytes() == 0 && metrics.linesLoaded() >= metrics.acked(),
                     Duration.ofSeconds(15));

@@ -1,11 +1,11 @@
-package io.edgecollector.collector.cli;
+package io.edgecollector.demo;
 
 import java.nio.file.Path;
 
 /**
- * Embedded stand-ins for the MQTT broker and PostgreSQL, for `collector demo` on a machine that
- * has neither. Found with {@link java.util.ServiceLoader}: the demo module's jar provides them,
- * collector.jar does not (and `run` never looks), so production never embeds anything.
+ * Embedded stand-ins for the MQTT broker and PostgreSQL, for `demo` on a machine that has
+ * neither. Only the demo module has them: collector.jar does not (and `run` never looks), so
+ * production never embeds anything.
  */
 public interface EmbeddedServices {
     /** A started service; close stops it and removes its files. */

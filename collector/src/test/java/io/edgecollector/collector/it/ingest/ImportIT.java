@@ -1,8 +1,9 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgecollector.collector.CollectorMain;
 import io.edgecollector.collector.testing.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;

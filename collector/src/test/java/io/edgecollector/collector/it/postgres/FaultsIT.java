@@ -1,8 +1,9 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigLoader;
 import io.edgecollector.collector.metrics.CollectorMetrics;

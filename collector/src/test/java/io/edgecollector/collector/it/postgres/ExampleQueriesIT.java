@@ -1,8 +1,9 @@
-package io.edgecollector.collector;
+package io.edgecollector.collector.it.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigLoader;
 import io.edgecollector.collector.metrics.CollectorMetrics;
@@ -84,7 +85,7 @@ class ExampleQueriesIT {
             try (Collector collector = Setup.started(config, new CollectorMetrics())) {
                 DatasetReplay replay = DatasetReplay.load(OCCUPANCY, "occupancy-room", ZoneOffset.ofHours(1), false, prefix);
                 room = Simulator.replay(new Simulator.Target(Setup.SHARED_BROKER, prefix + "-replay", 1, null, null, prefix),
-                        replay, 60_000, 0, Duration.ofMinutes(2), () -> false, io.edgecollector.progress.Progress.NONE);
+                        replay, 60_000, 0, Duration.ofMinutes(2), () -> false, io.edgecollector.common.Progress.NONE);
                 sim = Setup.publish(Setup.SHARED_BROKER, prefix, new Faults(0.05, 0.05, 0.02, 0.03, 0.03), 1500, 60);
                 long expected = room.total() * OCCUPANCY_METRICS + sim.expectedRows() + sim.count(Kind.MALFORMED);
                 Await.until("everything loaded", Duration.ofSeconds(60),
