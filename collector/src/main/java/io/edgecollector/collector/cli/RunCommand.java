@@ -5,6 +5,8 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.ops.StatusLog;
 import io.edgecollector.collector.ops.StatusServer;
+import io.edgecollector.collector.web.Access;
+import io.edgecollector.collector.web.Dashboard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -42,15 +44,24 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** /metrics, /health and /ready on http_port, up before the broker is reached (so a stuck start is visible). */
+    /**
+     * /metrics, /health, /ready and the dashboard on http_port, up before the broker is reached
+     * (so a stuck start is visible).
+     */
     private static AutoCloseable serve(CollectorConfig config, CollectorMetrics metrics, Collector collector) {
         metrics.watch(collector::backlogBytes, collector::backlogMessages, collector::isSubscribed,
                 collector::isDatabaseReady);
         if (config.httpPort() == 0) {
             return () -> { };
         }
-        StatusServer server = StatusServer.start(config.httpPort(), metrics.registryWithJvm(), collector);
-        LOG.info("event=http_listening port={} paths=/metrics,/health,/ready", server.port());
-        return server;
+        StatusServer server = StatusServer.start(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),
+                collector, Access.of(config));
+        Dashboard dashboard = Dashboard.mount(server, config, collector, metrics);
+        LOG.info("event=http_listening bind={} port={} paths=/,/api/sensors,/api/series,/api/status,/metrics,/health,/ready"
+                + " access={}", config.httpBind(), server.port(), Access.of(config) == null ? "open" : "required");
+        return () -> {
+            server.close();
+            dashboard.close();
+        };
     }
 }
