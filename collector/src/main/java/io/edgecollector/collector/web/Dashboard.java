@@ -174,12 +174,17 @@ public final class Dashboard implements AutoCloseable {
         try {
             return read.read();
         } catch (SQLException e) {
-            if (unavailableUntil == 0) {
-                LOG.warn("event=dashboard_database_unavailable cause=\"{}\"", e.getMessage());
+            // the pool's "request timed out" hides why: the driver's error underneath says it
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
             }
-            unavailableCause = e.getMessage();
+            if (unavailableUntil == 0) {
+                LOG.warn("event=dashboard_database_unavailable cause=\"{}\"", root.getMessage());
+            }
+            unavailableCause = root.getMessage();
             unavailableUntil = System.currentTimeMillis() + BACKOFF_MILLIS;
-            throw e;
+            throw new SQLException(unavailableCause, e);
         }
     }
 
