@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The page at / and its JSON under /api/: /api/sensors (tiles), /api/series (one sensor and
  * metric over a range) and /api/status (the pipeline). The page never slows ingestion: its own
- * read-only pool of two connections, bounded queries, and after a failed read the database is
- * reported unavailable for {@link #BACKOFF_MILLIS} without asking again (every refresh would
- * otherwise wait out a connection timeout).
+ * read-only pool of two connections, bounded queries, and once the database cannot be reached
+ * it is reported unavailable for {@link #BACKOFF_MILLIS} without asking again (every refresh
+ * would otherwise wait out a connection timeout).
  */
 public final class Dashboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
@@ -179,6 +179,11 @@ public final class Dashboard implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
+            if (!unreachable(e)) {
+                // the server answered (a schema not migrated yet, a statement cut by its timeout): ask again next time
+                LOG.warn("event=dashboard_read_failed cause=\"{}\"", root.getMessage());
+                throw new SQLException(root.getMessage(), e);
+            }
             if (unavailableUntil == 0) {
                 LOG.warn("event=dashboard_database_unavailable cause=\"{}\"", root.getMessage());
             }
@@ -186,6 +191,12 @@ public final class Dashboard implements AutoCloseable {
             unavailableUntil = System.currentTimeMillis() + BACKOFF_MILLIS;
             throw new SQLException(unavailableCause, e);
         }
+    }
+
+    /** No connection (refused, timed out, broken); SQL state class 08 or the pool's timeout. */
+    private static boolean unreachable(SQLException e) {
+        return e instanceof java.sql.SQLTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
     private void checkDatabase() throws SQLException {

@@ -68,7 +68,8 @@ final class DashboardQueries {
             """;
 
     private static final String REJECTIONS = """
-            SELECT split_part(reason, ':', 1) AS kind, count(*) FROM rejected_messages
+            SELECT regexp_replace(split_part(reason, ':', 1), '''[^'']*''', '''…''', 'g') AS kind, count(*)
+            FROM rejected_messages
             WHERE received_at >= now() - interval '1 hour'
             GROUP BY kind ORDER BY count(*) DESC, kind LIMIT ?
             """;
@@ -139,7 +140,10 @@ final class DashboardQueries {
         return out;
     }
 
-    /** Rejections of the last hour by reason (its text up to the first ':', e.g. "not JSON"), most frequent first. */
+    /**
+     * Rejections of the last hour by kind of reason: its text up to the first ':' with quoted
+     * parts elided ("not JSON", "value must be a number, got text '…'"), most frequent first.
+     */
     ArrayNode rejectionsLastHour() throws SQLException {
         ArrayNode out = JSON.arrayNode();
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(REJECTIONS)) {
