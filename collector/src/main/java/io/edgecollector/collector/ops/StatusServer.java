@@ -63,6 +63,9 @@ public final class StatusServer implements AutoCloseable {
      */
     public static StatusServer start(String bind, int port, PrometheusRegistry registry, CollectorStatus status,
                                      Filter access) {
+        // without TCP_NODELAY, headers and body written apart met the client's delayed ACK: small
+        // answers (/api/status, 400 bytes) took 44 ms at p50 in bench/dashboard.sh, large ones 3 ms
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 16);
