@@ -50,9 +50,14 @@ if [ "${LATENCY:-0}" = 1 ]; then
   psql -q -h 127.0.0.1 -U postgres -d "$db" -c "CREATE INDEX ON measurements (received_at)"
   rate=${RATE:-2000}
   seconds=${DURATION:-60}
+  latency() {
+    java -cp collector/target/collector.jar bench/Latency.java "tcp://127.0.0.1:$port" \
+      "jdbc:postgresql://127.0.0.1:5432/$db" "$rate" "$seconds" | grep -E "^(published|publish-to-queryable)|after the first" || true
+  }
+  poller=
+  trap '[ -n "$poller" ] && kill $poller 2>/dev/null; bench_cleanup' EXIT
   echo; echo "ingestion at $rate msg/s for $seconds s, the page not open:"
-  java -cp collector/target/collector.jar bench/Latency.java "tcp://127.0.0.1:$port" \
-    "jdbc:postgresql://127.0.0.1:5432/$db" "$rate" "$seconds" | grep -E "^(published|publish-to-queryable)|after the first" || true
+  latency
   echo; echo "the same with the page refreshing every 2 s:"
   ( while true; do
       for path in /api/status /api/sensors "/api/series?sensor_id=sensor-001&metric=temperature"; do
@@ -60,9 +65,10 @@ if [ "${LATENCY:-0}" = 1 ]; then
       done
       wait; sleep 2
     done ) & poller=$!
-  trap 'kill $poller 2>/dev/null; bench_cleanup' EXIT
-  java -cp collector/target/collector.jar bench/Latency.java "tcp://127.0.0.1:$port" \
-    "jdbc:postgresql://127.0.0.1:5432/$db" "$rate" "$seconds" | grep -E "^(published|publish-to-queryable)|after the first" || true
+  latency
   kill "$poller" 2>/dev/null || true
+  poller=
+  echo; echo "and again without the page (the first run also warmed the JVM up):"
+  latency
 fi
 echo "collector peak RSS: $(( $(awk '/VmHWM/ {print $2}' /proc/$collector/status) / 1024 )) MB (${collector_jvm[*]})"
