@@ -1,7 +1,10 @@
 package io.edgecollector.collector.cli;
 
 import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.lifecycle.Lifecycle;
+import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.ops.StatusLog;
 import io.edgecollector.collector.ops.StatusServer;
@@ -9,6 +12,7 @@ import io.edgecollector.collector.web.Access;
 import io.edgecollector.collector.web.Dashboard;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the collector: subscribes to the topics, validates every message, appends it to the "
                 + "daily raw JSONL file and fsyncs before acknowledging it to the broker.",
-                "Stops cleanly on SIGTERM or Ctrl-C: stops intake, flushes, acknowledges, disconnects."})
+                "Stops cleanly on SIGTERM or Ctrl-C: stops intake, flushes, acknowledges, disconnects (exit 0).",
+                "A fatal failure (a database schema newer than this collector, a bug) stops it with one line and exit 1."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     /** The daemon keeps trying to reach the broker for as long as it runs. */
@@ -33,35 +38,37 @@ public final class RunCommand implements Callable<Integer> {
         CollectorConfig config = options.load();
         LOG.info("event=config {}", config.oneLine());
         CollectorMetrics metrics = new CollectorMetrics();
-        try (Collector collector = new Collector(config, metrics, Clock.systemUTC());
-             AutoCloseable http = serve(config, metrics, collector);
-             StatusLog status = StatusLog.start(config.statusInterval(), metrics, collector)) {
-            Termination termination = new Termination(collector::requestStop);
+        Supervisor supervisor = new Supervisor();
+        Termination.onSignal(supervisor::requestStop);
+        try (Collector collector = new Collector(config, metrics, Clock.systemUTC(), supervisor);
+             Lifecycle ops = new Lifecycle(Duration.ofSeconds(5))) {
+            CollectorStatus status = collector.status();
+            metrics.watch(status::backlogBytes, status::backlogMessages, status::isSubscribed, status::isDatabaseReady);
+            if (config.httpPort() != 0) {
+                // up before the broker is reached, so a stuck start is visible
+                StatusServer server = StatusServer.bind(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),
+                        status, Access.of(config));
+                ops.start(Dashboard.mount(server, config, status, metrics));
+                ops.start(server);
+                LOG.info("event=http_listening bind={} port={} paths=/,/api/sensors,/api/series,/api/status,/metrics,"
+                        + "/health,/ready access={}", config.httpBind(), server.port(),
+                        Access.of(config) == null ? "open" : "required");
+            }
+            ops.start(new StatusLog(config.statusInterval(), metrics, status));
             collector.start(UNTIL_STOPPED);
-            termination.await();
+            Optional<Supervisor.Failure> failure = supervisor.await();
             LOG.info("event=stopping received={} acked={}", metrics.received(), metrics.acked());
+            if (failure.isPresent()) {
+                throw new FatalFailure(failure.get());
+            }
         }
         return 0;
     }
 
-    /**
-     * /metrics, /health, /ready and the dashboard on http_port, up before the broker is reached
-     * (so a stuck start is visible).
-     */
-    private static AutoCloseable serve(CollectorConfig config, CollectorMetrics metrics, Collector collector) {
-        metrics.watch(collector::backlogBytes, collector::backlogMessages, collector::isSubscribed,
-                collector::isDatabaseReady);
-        if (config.httpPort() == 0) {
-            return () -> { };
+    /** A component's fatal failure, reported as its own one line (exit 1, so systemd restarts the daemon). */
+    static final class FatalFailure extends Exception {
+        FatalFailure(Supervisor.Failure failure) {
+            super(failure.message(), failure.cause());
         }
-        StatusServer server = StatusServer.start(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),
-                collector, Access.of(config));
-        Dashboard dashboard = Dashboard.mount(server, config, collector, metrics);
-        LOG.info("event=http_listening bind={} port={} paths=/,/api/sensors,/api/series,/api/status,/metrics,/health,/ready"
-                + " access={}", config.httpBind(), server.port(), Access.of(config) == null ? "open" : "required");
-        return () -> {
-            server.close();
-            dashboard.close();
-        };
     }
 }

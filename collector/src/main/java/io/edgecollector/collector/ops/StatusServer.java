@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.config.ConfigException;
 import io.edgecollector.collector.config.Setting;
+import io.edgecollector.collector.lifecycle.Component;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,6 +22,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
 /**
@@ -30,14 +33,14 @@ import java.util.concurrent.Executors;
  * cannot touch the pipeline. An access filter, when given, guards every path but /health and
  * /ready (probes and orchestrators ask those without credentials).
  */
-public final class StatusServer implements AutoCloseable {
+public final class StatusServer implements Component {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final PrometheusRegistry registry;
     private final CollectorStatus status;
     private final Filter access;
-    private final java.util.Set<String> routed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> routed = ConcurrentHashMap.newKeySet();
     private final Instant started = Instant.now();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
@@ -49,20 +52,20 @@ public final class StatusServer implements AutoCloseable {
     }
 
     /**
-     * Binds all interfaces on the port (0 picks a free one, for tests) and starts serving.
+     * Binds all interfaces on the port (0 picks a free one, for tests); {@link #start()} serves.
      * @throws ConfigException when the port cannot be bound, naming the setting
      */
-    public static StatusServer start(int port, PrometheusRegistry registry, CollectorStatus status) {
-        return start("0.0.0.0", port, registry, status, null);
+    public static StatusServer bind(int port, PrometheusRegistry registry, CollectorStatus status) {
+        return bind("0.0.0.0", port, registry, status, null);
     }
 
     /**
-     * Binds the address and port (0 picks a free one, for tests) and starts serving.
+     * Binds the address and port (0 picks a free one, for tests); {@link #start()} serves.
      * @param access guards every path but /health and /ready; null: open
      * @throws ConfigException when the port cannot be bound, naming the setting
      */
-    public static StatusServer start(String bind, int port, PrometheusRegistry registry, CollectorStatus status,
-                                     Filter access) {
+    public static StatusServer bind(String bind, int port, PrometheusRegistry registry, CollectorStatus status,
+                                    Filter access) {
         // without TCP_NODELAY, headers and body written apart met the client's delayed ACK: small
         // answers (/api/status, 400 bytes) took 44 ms at p50 in bench/dashboard.sh, large ones 3 ms
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -86,7 +89,6 @@ public final class StatusServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.start();
         return s;
     }
 
@@ -107,6 +109,16 @@ public final class StatusServer implements AutoCloseable {
     /** Whether a path was {@link #route routed} here (the dashboard shows alerts once /alerts is served). */
     public boolean routes(String path) {
         return routed.contains(path);
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public void start() {
+        server.start();
     }
 
     public int port() {
@@ -188,7 +200,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void stop(Duration timeout) {
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.zaxxer.hikari.HikariDataSource;
 import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.ops.StatusServer;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.time.Instant;
  * read-only pool of two connections, bounded queries, and once the database cannot be reached
  * it is reported unavailable for a while without asking again ({@link Reads}).
  */
-public final class Dashboard implements AutoCloseable {
+public final class Dashboard implements Component {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CollectorConfig config;
@@ -47,7 +48,7 @@ public final class Dashboard implements AutoCloseable {
         this.rates = new PipelineRates(metrics, System::nanoTime);
     }
 
-    /** Serves the page and its API on the server (behind its access filter). */
+    /** Routes the page and its API on the server (behind its access filter); start the server after. */
     public static Dashboard mount(StatusServer server, CollectorConfig config, CollectorStatus status,
                                   CollectorMetrics metrics) {
         Dashboard d = new Dashboard(config, status, metrics, server, Clock.systemUTC());
@@ -164,7 +165,18 @@ public final class Dashboard implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public String name() {
+        return "dashboard";
+    }
+
+    /** Nothing to start: the pool connects on the first read. */
+    @Override
+    public void start() {
+    }
+
+    /** Closes the pool (after the server stopped: the lifecycle stops in reverse order). */
+    @Override
+    public void stop(java.time.Duration timeout) {
         pool.close();
     }
 }

@@ -82,7 +82,7 @@ final class DashboardQueries {
 
     /**
      * One object per sensor and metric: newest reading, its age, a last-hour sparkline (its values
-     * as float4: a 40-pixel line needs no more, and 100 tiles' answer shrank from 196 to 150 kB).
+     * as float4: a 40-pixel line needs no more, and 100 tiles' answer shrank from 196 to 144 kB).
      */
     ArrayNode sensors(Duration silentAfter) throws SQLException {
         ArrayNode out = JSON.arrayNode();

@@ -48,8 +48,8 @@ class DashboardHttpTest {
 
         @Override
         public void close() {
-            server.close();
-            dashboard.close();
+            server.stop(Duration.ofSeconds(1));
+            dashboard.stop(Duration.ofSeconds(1));
         }
     }
 
@@ -59,8 +59,10 @@ class DashboardHttpTest {
         all.put("--raw-dir", dir.toString());
         CollectorConfig config = ConfigLoader.load(null, Map.of(), all);
         CollectorMetrics metrics = new CollectorMetrics();
-        StatusServer server = StatusServer.start("127.0.0.1", 0, metrics.registry(), RUNNING, Access.of(config));
-        return new Served(server, Dashboard.mount(server, config, RUNNING, metrics));
+        StatusServer server = StatusServer.bind("127.0.0.1", 0, metrics.registry(), RUNNING, Access.of(config));
+        Dashboard dashboard = Dashboard.mount(server, config, RUNNING, metrics);
+        server.start();
+        return new Served(server, dashboard);
     }
 
     static HttpResponse<String> get(String url, String... headers) throws Exception {
@@ -108,6 +110,23 @@ class DashboardHttpTest {
             assertTrue(JSON.readTree(sensors.body()).get("error").asText().startsWith("database unavailable"));
             assertTrue(System.nanoTime() - started < 3_000_000_000L, "answered within the connection timeout");
             assertEquals(503, get(s.url("/api/series?sensor_id=s&metric=m")).statusCode());
+        }
+    }
+
+    @Test
+    void alertsSection_lightsUp_onceTheServerServesAlerts_behindTheSameAccess(@TempDir Path dir) throws Exception {
+        try (Served s = serve(dir, Map.of("--http-token", "t0ken"))) {
+            String token = "Bearer t0ken";
+            assertFalse(JSON.readTree(get(s.url("/api/status"), "Authorization", token).body()).get("alerts").asBoolean());
+            s.server().route("/alerts", ex -> {
+                byte[] body = "{\"active\":[],\"recent\":[]}".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            assertTrue(JSON.readTree(get(s.url("/api/status"), "Authorization", token).body()).get("alerts").asBoolean());
+            assertEquals(401, get(s.url("/alerts")).statusCode());
+            assertEquals(200, get(s.url("/alerts"), "Authorization", token).statusCode());
         }
     }
 
