@@ -5,6 +5,8 @@
 # publish-to-queryable latency at RATE msg/s (default 2000) for DURATION s (default 60) into the
 # same collector, without and with a poller asking /api/status, /api/sensors and /api/series
 # every 2 s as the page does.
+# Run it as `flock -o /work/.test.lock bench/dashboard.sh` on a shared machine: -o keeps the lock
+# from being inherited by the broker and collector it starts.
 # Usage: bench/dashboard.sh [SENSORS] [DAYS] [N]        LATENCY=1 RATE=2000 DURATION=60 bench/dashboard.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
