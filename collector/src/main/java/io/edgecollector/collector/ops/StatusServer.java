@@ -188,7 +188,8 @@ public final class StatusServer implements Component {
         send(ex, code, "application/json", (body.toString() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
+    /** Answers with a body (none for HEAD); the dashboard answers the same way. */
+    public static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         boolean head = ex.getRequestMethod().equals("HEAD");
         ex.sendResponseHeaders(code, head ? -1 : body.length);

@@ -2,8 +2,8 @@ package io.edgecollector.collector.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import io.edgecollector.collector.ops.StatusServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -47,13 +47,6 @@ final class Http {
     }
 
     static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(code, head ? -1 : body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            if (!head) {
-                out.write(body);
-            }
-        }
+        StatusServer.send(ex, code, contentType, body);
     }
 }
