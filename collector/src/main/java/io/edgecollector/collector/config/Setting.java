@@ -35,7 +35,14 @@ public enum Setting {
     STALE_AFTER("quality.stale_after", "1h", "readings older than this at receipt are flagged stale"),
     COMPRESS_AFTER("retention.compress_after", "", "compact gzips raw files of days older than this (e.g. 7d), once compacted and loaded; empty: never"),
     DELETE_AFTER("retention.delete_after", "", "compact deletes raw files of days older than this (e.g. 90d), once compacted and loaded; empty: never"),
-    HTTP_PORT("http_port", "9180", "port of /metrics (Prometheus), /health and /ready on all interfaces; 0: no HTTP server"),
+    HTTP_PORT("http_port", "9180", "port of the dashboard (/), /api/..., /metrics (Prometheus), /health and /ready; 0: no HTTP server"),
+    HTTP_BIND("http_bind", "0.0.0.0", "address the HTTP server listens on (0.0.0.0: all interfaces; 127.0.0.1: this machine only)"),
+    HTTP_USER("http.user", "", "user name of HTTP basic auth on everything but /health and /ready (with http.password); empty: none"),
+    HTTP_PASSWORD("http.password", "", "password of HTTP basic auth", true),
+    HTTP_TOKEN("http.token", "", "token for everything but /health and /ready: 'Authorization: Bearer <token>', or open /?token=<token> once in a browser; empty: none", true),
+    DASHBOARD_DB_USER("dashboard.db_user", "", "PostgreSQL user of the dashboard's own read-only pool (e.g. a login in role analyst); empty: db.user"),
+    DASHBOARD_DB_PASSWORD("dashboard.db_password", "", "password of dashboard.db_user", true),
+    DASHBOARD_SILENT_AFTER("dashboard.silent_after", "2m", "the dashboard marks a sensor silent when its newest reading is older than this"),
     STATUS_INTERVAL("status_interval", "60s", "how often the daemon logs its one-line status (rate, backlog, errors); 0s: never");
 
     private final String key;
