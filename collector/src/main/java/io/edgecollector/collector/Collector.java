@@ -1,5 +1,6 @@
 package io.edgecollector.collector;
 
+import io.edgecollector.collector.alert.Alerting;
 import io.edgecollector.collector.buffer.BatchWriter;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigException;
@@ -48,6 +49,7 @@ public final class Collector implements AutoCloseable, CollectorStatus {
     private final PayloadDecoder decoder;
     private final Ingestor ingestor;
     private final MessageProcessor processor;
+    private final Alerting alerting;
     private volatile boolean closed;
 
     public Collector(CollectorConfig config, Metrics metrics, Clock clock) throws MqttException {
@@ -59,7 +61,12 @@ public final class Collector implements AutoCloseable, CollectorStatus {
         this.rawLog = new RawLog(config.rawDir(), config.instanceId());
         this.database = new Database(config);
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics);
-        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, loader::written);
+        // alerts: a second follower of what the writer made durable (issue 12)
+        this.alerting = new Alerting(config, registry, processor, database::pool, loader::isReady, metrics, clock);
+        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, written -> {
+            loader.written(written);
+            alerting.written(written);
+        });
         RedeliveryDetector redeliveries = new RedeliveryDetector();
         redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
                 MqttIntake.receiveMaximum(config.batchSize())));
@@ -111,6 +118,7 @@ public final class Collector implements AutoCloseable, CollectorStatus {
                 intake.stopIntake();
             }
         });
+        alerting.start();
         writer.start();
         boolean connected = intake.start(maxWait);
         RuntimeException refused = prepared.join();
@@ -171,7 +179,25 @@ public final class Collector implements AutoCloseable, CollectorStatus {
 
     @Override
     public boolean isAlive() {
-        return !closed && writer.isAlive() && loader.isAlive();
+        return !closed && writer.isAlive() && loader.isAlive() && alerting.isAlive();
+    }
+
+    /**
+     * SIGHUP: the sensor registry and the alert rules of a freshly loaded configuration replace
+     * the ones in use, without stopping intake (unchanged rules keep their state).
+     * @throws ConfigException when the new registry file is bad: nothing is replaced
+     */
+    public void reload(CollectorConfig fresh) {
+        SensorRegistry newRegistry = SensorRegistry.load(fresh.sensorsFile(), Validators.shared());
+        processor.useRegistry(newRegistry);
+        loader.useRegistry(newRegistry);
+        alerting.reload(fresh.alertRules(), newRegistry);
+        LOG.info("event=reloaded sensors_registered={} alert_rules={}", newRegistry.size(), fresh.alertRules().size());
+    }
+
+    /** Alert rules, state and outputs (GET /alerts, SIGHUP). */
+    public Alerting alerting() {
+        return alerting;
     }
 
     /** Asks a start still waiting for the broker to give up; close() does the rest. */
@@ -194,6 +220,7 @@ public final class Collector implements AutoCloseable, CollectorStatus {
         writer.close();
         intake.close();
         rawLog.close();
+        alerting.close();
         loader.close();
         database.close();
         LOG.info("event=stopped");

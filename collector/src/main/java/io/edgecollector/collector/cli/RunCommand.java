@@ -35,6 +35,7 @@ public final class RunCommand implements Callable<Integer> {
              AutoCloseable http = serve(config, metrics, collector);
              StatusLog status = StatusLog.start(config.statusInterval(), metrics, collector)) {
             Termination termination = new Termination(collector::requestStop);
+            Hangup.onSignal(() -> collector.reload(options.load()));
             collector.start(UNTIL_STOPPED);
             termination.await();
             LOG.info("event=stopping received={} acked={}", metrics.received(), metrics.acked());
@@ -49,8 +50,10 @@ public final class RunCommand implements Callable<Integer> {
         if (config.httpPort() == 0) {
             return () -> { };
         }
+        metrics.watchAlerts(collector.alerting().engine()::firingByRule);
         StatusServer server = StatusServer.start(config.httpPort(), metrics.registryWithJvm(), collector);
-        LOG.info("event=http_listening port={} paths=/metrics,/health,/ready", server.port());
+        server.addJson("/alerts", collector.alerting()::activeJson);
+        LOG.info("event=http_listening port={} paths=/metrics,/health,/ready,/alerts", server.port());
         return server;
     }
 }

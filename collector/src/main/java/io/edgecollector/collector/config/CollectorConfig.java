@@ -1,5 +1,7 @@
 package io.edgecollector.collector.config;
 
+import io.edgecollector.collector.alert.AlertRule;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,11 +36,17 @@ public record CollectorConfig(
         Duration deleteAfter,
         int httpPort,
         Duration statusInterval,
+        Path alertsFile,
+        String alertsTopicPrefix,
+        URI alertsWebhookUrl,
+        Secret alertsWebhookToken,
+        List<AlertRule> alertRules,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
         topics = List.copyOf(topics);
         missingSentinels = List.copyOf(missingSentinels);
+        alertRules = List.copyOf(alertRules);
         sources = Map.copyOf(sources);
     }
 
@@ -111,6 +119,10 @@ public record CollectorConfig(
             case DELETE_AFTER -> deleteAfter == null ? "" : Durations.format(deleteAfter);
             case HTTP_PORT -> Integer.toString(httpPort);
             case STATUS_INTERVAL -> Durations.format(statusInterval);
+            case ALERTS_FILE -> alertsFile == null ? "" : alertsFile.toString();
+            case ALERTS_TOPIC_PREFIX -> alertsTopicPrefix;
+            case ALERTS_WEBHOOK_URL -> alertsWebhookUrl == null ? "" : Secret.maskUrl(alertsWebhookUrl.toString());
+            case ALERTS_WEBHOOK_TOKEN -> alertsWebhookToken.toString();
         };
     }
 }

@@ -34,7 +34,11 @@ public enum Setting {
     COMPRESS_AFTER("retention.compress_after", "", "compact gzips raw files of days older than this (e.g. 7d), once compacted and loaded; empty: never"),
     DELETE_AFTER("retention.delete_after", "", "compact deletes raw files of days older than this (e.g. 90d), once compacted and loaded; empty: never"),
     HTTP_PORT("http_port", "9180", "port of /metrics (Prometheus), /health and /ready on all interfaces; 0: no HTTP server"),
-    STATUS_INTERVAL("status_interval", "60s", "how often the daemon logs its one-line status (rate, backlog, errors); 0s: never");
+    STATUS_INTERVAL("status_interval", "60s", "how often the daemon logs its one-line status (rate, backlog, errors); 0s: never"),
+    ALERTS_FILE("alerts_file", "", "YAML file holding the alert rules (the same list as alerts: in the config file); re-read on SIGHUP"),
+    ALERTS_TOPIC_PREFIX("alerts.topic_prefix", "alerts", "alert events are published (QoS 1, retained) on <prefix>/<sensor_id>/<metric>/<rule>"),
+    ALERTS_WEBHOOK_URL("alerts.webhook_url", "", "http(s) URL that receives each alert event as a JSON POST; empty: no webhook"),
+    ALERTS_WEBHOOK_TOKEN("alerts.webhook_token", "", "bearer token sent to alerts.webhook_url", true);
 
     private final String key;
     private final String defaultValue;

@@ -68,6 +68,15 @@ public final class StatusServer implements AutoCloseable {
         return s;
     }
 
+    /** Serves GET path with the JSON the supplier gives at each request (e.g. /alerts). */
+    public void addJson(String path, java.util.function.Supplier<ObjectNode> body) {
+        server.createContext(path, ex -> {
+            if (!refused(ex, path)) {
+                sendJson(ex, 200, body.get());
+            }
+        });
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
