@@ -22,6 +22,7 @@ public final class AlertEvaluator {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final List<Slot> silences = new ArrayList<>();
     private final Map<String, AlertEvent> active = new ConcurrentHashMap<>();
+    private static final Slot[] NO_SLOTS = new Slot[0];
     /** "Last heard" of a silence watch made before its sensor is heard: when watching began. */
     private long watchSinceMillis;
 
@@ -222,11 +223,19 @@ public final class AlertEvaluator {
         return slots;
     }
 
+    /**
+     * The series of (sensor, metric) with the states of its rules. One no rule watches is not
+     * kept (a stream of ever new sensor ids must not fill the memory or the snapshot).
+     */
     Series series(String sensorId, String metric) {
-        Map<String, Series> bySensor = series.computeIfAbsent(sensorId, k -> new HashMap<>());
-        Series s = bySensor.get(metric);
+        Map<String, Series> bySensor = series.get(sensorId);
+        Series s = bySensor == null ? null : bySensor.get(metric);
         if (s == null) {
             List<AlertRule> rules = index.forSeries(sensorId, metric);
+            if (rules.isEmpty()) {
+                return new Series(sensorId, metric, NO_SLOTS);
+            }
+            bySensor = series.computeIfAbsent(sensorId, k -> new HashMap<>());
             Slot[] array = new Slot[rules.size()];
             for (int i = 0; i < array.length; i++) {
                 array[i] = slot(rules.get(i), sensorId, Slot.metricOf(rules.get(i), metric));

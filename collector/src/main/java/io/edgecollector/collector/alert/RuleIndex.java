@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * a lookup of its series, not a look at each rule.
  */
 final class RuleIndex {
+    /** The per-sensor cache starts again beyond this many sensor ids (ids are unbounded, memory is not). */
+    private static final int MAX_CACHED_SENSORS = 100_000;
+
     private final List<AlertRule> rules;
     private final Map<String, List<AlertRule>> exact = new HashMap<>();
     private final List<AlertRule> globs = new ArrayList<>();
@@ -37,6 +40,9 @@ final class RuleIndex {
 
     /** Every rule whose sensors pattern matches the sensor, in configuration order. */
     List<AlertRule> forSensor(String sensorId) {
+        if (perSensor.size() >= MAX_CACHED_SENSORS && !perSensor.containsKey(sensorId)) {
+            perSensor.clear();
+        }
         return perSensor.computeIfAbsent(sensorId, this::match);
     }
 
