@@ -1,5 +1,6 @@
 package io.edgecollector.collector;
 
+import io.edgecollector.collector.MessagePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,7 +110,7 @@ class IngestIT {
     static Map<Quality, Set<String>> distinctKeysByQuality(Path raw, Path dir) throws Exception {
         var validator = Validators.create();
         CollectorConfig c = ConfigLoader.load(null, Map.of(), Map.of("--topic-template", "+/{sensor_id}/{metric}"));
-        MessageProcessor processor = Collector.processor(c, validator, SensorRegistry.load(registry(dir), validator));
+        MessageProcessor processor = MessagePath.processor(c, validator, SensorRegistry.load(registry(dir), validator));
         Map<Quality, Set<String>> keys = new EnumMap<>(Quality.class);
         for (Quality q : Quality.values()) {
             keys.put(q, new HashSet<>());
@@ -186,7 +187,7 @@ class IngestIT {
                 Await.until("first half written", Duration.ofSeconds(30), metrics::acked, before.total());
                 broker.restart();
                 Await.until("reconnected and subscribed again", Duration.ofSeconds(60),
-                        () -> metrics.reconnects() > 0 && collector.isSubscribed());
+                        () -> metrics.reconnects() > 0 && collector.status().isSubscribed());
                 RunResult after = publish(broker.url(), prefix, Faults.NONE, 1000, 100);
                 Await.until("every message of both halves in the raw log", Duration.ofSeconds(60),
                         () -> RawLines.records(raw).stream().map(r -> r.get("payload").toString()).distinct().count(),

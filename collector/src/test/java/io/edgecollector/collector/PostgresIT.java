@@ -93,7 +93,7 @@ class PostgresIT {
             CollectorMetrics metrics = new CollectorMetrics();
             RunResult sim;
             try (Collector collector = Setup.started(config, metrics)) {
-                assertTrue(collector.isDatabaseReady(), "database created and migrated at start");
+                assertTrue(collector.status().isDatabaseReady(), "database created and migrated at start");
                 sim = Setup.publish(Setup.SHARED_BROKER, prefix, FAULTS, 1500, 60);
                 awaitLoaded(db, sim, Duration.ofSeconds(30));
             }
@@ -173,6 +173,28 @@ class PostgresIT {
             assertEquals(1, code);
             assertEquals("error: database schema version 99 is newer than this collector knows (3); upgrade the collector",
                     err.toString().strip());
+        }
+    }
+
+    @Test
+    void aFatalLoadFailure_stopsTheDaemonWithOneLineAndExit1_keepingTheRawLines(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            String[] args = Setup.args("run", flags(Setup.SHARED_BROKER, prefix, dir, db));
+            Path log = dir.resolve("collector.log");
+            try (CollectorProcess p = CollectorProcess.start(log, args).awaitSubscribed(1)) {
+                Await.until("database ready", Duration.ofSeconds(30), () -> p.output().contains("event=database_ready"));
+                try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                    s.execute("DROP TABLE load_checkpoint");
+                }
+                Setup.publish(Setup.SHARED_BROKER, prefix, Faults.NONE, 20, 20);
+                assertEquals(1, p.awaitExit(Duration.ofSeconds(30)), p.output());
+                assertTrue(p.output().contains("event=load_fatal"), p.output());
+                assertTrue(p.output().contains("error: ") && p.output().contains("\"load_checkpoint\" does not exist"),
+                        p.output());
+                assertEquals(1, p.output().split("event=load_fatal", -1).length - 1, "one fatal line, no retries");
+                assertTrue(RawLines.count(dir.resolve("raw")) > 0, "what was taken is in the raw files, for the next start");
+            }
         }
     }
 

@@ -1,13 +1,11 @@
 package io.edgecollector.collector.alert;
 
 import io.edgecollector.collector.metrics.Metrics;
-import io.edgecollector.collector.parse.Processed;
-import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
-import io.edgecollector.collector.postgres.FreshLines;
+import io.edgecollector.collector.rawlog.HandedLines;
+import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.rawlog.RawChunk;
 import io.edgecollector.collector.rawlog.RawFiles;
-import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.Written;
 import io.edgecollector.collector.validate.MessageProcessor;
 import java.io.IOException;
@@ -49,12 +47,12 @@ public final class AlertEngine implements AutoCloseable {
 
     private final Path rawDir;
     private final String instanceId;
-    private final MessageProcessor processor;
     private final Clock clock;
     private final Metrics metrics;
     private final AlertLog log;
     private final Path snapshotFile;
-    private final FreshLines fresh = new FreshLines();
+    private final HandedLines handed = new HandedLines();
+    private final LineSource lines;
     private final Map<String, Long> durable = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Semaphore wake = new Semaphore(0);
@@ -77,7 +75,7 @@ public final class AlertEngine implements AutoCloseable {
         this.instanceId = instanceId;
         this.rules = List.copyOf(rules);
         this.registered = List.copyOf(registered);
-        this.processor = processor;
+        this.lines = new LineSource(handed, processor);
         this.clock = clock;
         this.metrics = metrics;
         this.log = new AlertLog(rawDir, instanceId);
@@ -101,10 +99,6 @@ public final class AlertEngine implements AutoCloseable {
         thread.start();
     }
 
-    public boolean isAlive() {
-        return thread.isAlive();
-    }
-
     /** Told after each event batch is durable in the alert log (the outputs wake up). */
     public void addListener(Runnable listener) {
         listeners.add(listener);
@@ -113,7 +107,7 @@ public final class AlertEngine implements AutoCloseable {
     /** The writer's after-flush callback: these lines are durable. */
     public void written(List<Written> written) {
         for (Written w : written) {
-            fresh.add(w);
+            handed.add(w);
             durable.merge(w.file().getFileName().toString(), w.end(), Math::max);
         }
         wake.release();
@@ -241,13 +235,12 @@ public final class AlertEngine implements AutoCloseable {
             long offset = name.equals(position.file()) ? position.offset() : 0;
             long end = durable.getOrDefault(name, 0L);
             while (offset < end && running) {
-                FreshLines.Taken held = fresh.take(name, offset, CHUNK_LINES);
-                RawChunk chunk = held != null ? held.chunk()
-                        : RawChunk.read(f, offset, (int) Math.min(CHUNK_BYTES, end - offset), CHUNK_LINES);
+                LineSource.Lines read = lines.read(f, offset, (int) Math.min(CHUNK_BYTES, end - offset), CHUNK_LINES);
+                RawChunk chunk = read.chunk();
                 if (chunk.lines().isEmpty()) {
                     break;
                 }
-                List<AlertLog.Entry> decided = judge(name, chunk, held, forced);
+                List<AlertLog.Entry> decided = judge(name, read, forced);
                 position = new RawPosition(name, chunk.endOffset());
                 offset = chunk.endOffset();
                 commit(decided, already);
@@ -258,8 +251,8 @@ public final class AlertEngine implements AutoCloseable {
         return progress;
     }
 
-    private List<AlertLog.Entry> judge(String name, RawChunk chunk, FreshLines.Taken held,
-                                       ArrayDeque<AlertLog.Entry> forced) {
+    private List<AlertLog.Entry> judge(String name, LineSource.Lines read, ArrayDeque<AlertLog.Entry> forced) {
+        RawChunk chunk = read.chunk();
         List<AlertLog.Entry> decided = new ArrayList<>();
         List<AlertEvent> events = new ArrayList<>(2);
         java.time.Instant now = clock.instant();
@@ -271,14 +264,10 @@ public final class AlertEngine implements AutoCloseable {
                     evaluator.apply(forced.removeFirst().event());
                 }
             }
-            Processed p = held != null ? held.processed().get(i) : null;
-            if (p == null) {
-                p = readBack(chunk, line);
-            }
-            if (p == null) {
+            if (!(read.record(i) instanceof LineSource.Whole whole)) {
                 continue;
             }
-            for (Reading r : p.result().readings()) {
+            for (Reading r : whole.processed().result().readings()) {
                 evaluator.evaluate(r, now, events);
             }
             if (!events.isEmpty()) {
@@ -288,15 +277,6 @@ public final class AlertEngine implements AutoCloseable {
             }
         }
         return decided;
-    }
-
-    private Processed readBack(RawChunk chunk, RawChunk.Line line) {
-        try {
-            RawMessage m = RawLineCodec.decode(chunk.buffer(), line.start(), line.length());
-            return new Processed(m.receivedAt(), m.topic(), m.dup(), processor.process(m));
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** Logs the decided events not already in the log (append + fsync, retried until it works), then tells the outputs. */

@@ -3,6 +3,7 @@ package io.edgecollector.collector.alert;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.rawlog.Written;
 import io.edgecollector.collector.validate.MessageProcessor;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@link AlertFollower} per output (MQTT always, PostgreSQL always, the webhook when
  * alerts.webhook_url is set), each with its own checkpoint.
  */
-public final class Alerting implements AutoCloseable {
+public final class Alerting implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Alerting.class);
 
     private final AlertEngine engine;
@@ -60,6 +62,12 @@ public final class Alerting implements AutoCloseable {
         return registry.all().stream().map(Sensor::id).toList();
     }
 
+    @Override
+    public String name() {
+        return "alerts";
+    }
+
+    @Override
     public void start() {
         engine.start();
         followers.forEach(AlertFollower::start);
@@ -74,10 +82,6 @@ public final class Alerting implements AutoCloseable {
     /** New rules and registry (SIGHUP): unchanged rules keep their state. */
     public void reload(List<AlertRule> rules, SensorRegistry registry) {
         engine.reload(rules, ids(registry));
-    }
-
-    public boolean isAlive() {
-        return engine.isAlive();
     }
 
     public AlertEngine engine() {
@@ -97,9 +101,9 @@ public final class Alerting implements AutoCloseable {
         return root;
     }
 
-    /** Stops judging (saving a snapshot), then the outputs. */
+    /** Stops judging (saving a snapshot), then the outputs; each wait is bounded. */
     @Override
-    public void close() {
+    public void stop(Duration timeout) {
         engine.close();
         followers.forEach(AlertFollower::close);
     }

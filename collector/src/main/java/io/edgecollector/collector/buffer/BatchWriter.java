@@ -1,5 +1,8 @@
 package io.edgecollector.collector.buffer;
 
+import io.edgecollector.collector.lifecycle.Backoff;
+import io.edgecollector.collector.lifecycle.Component;
+import io.edgecollector.collector.lifecycle.RateLimitedLog;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLog;
@@ -19,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * the batch unacknowledged and retries with capped backoff, saying so at most every 30 s; the
  * bounded queue then pushes back on the MQTT client, which stops the broker's flow.
  */
-public final class BatchWriter implements AutoCloseable {
+public final class BatchWriter implements Component, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
-    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** A full disk is waited out this long at most at stop; its batch then stays unacknowledged. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     /** Told after every durable batch, with what was written where. */
     public interface FlushListener {
@@ -37,7 +41,7 @@ public final class BatchWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean closed;
-    private long lastFailureReport;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
 
     public BatchWriter(RawLog rawLog, int batchSize, Duration flushInterval, Metrics metrics, FlushListener listener) {
         this.rawLog = rawLog;
@@ -54,6 +58,12 @@ public final class BatchWriter implements AutoCloseable {
         return thread.isAlive();
     }
 
+    @Override
+    public String name() {
+        return "writer";
+    }
+
+    @Override
     public void start() {
         thread.start();
     }
@@ -103,7 +113,7 @@ public final class BatchWriter implements AutoCloseable {
             lines.add(p.line());
             processed.add(p.processed());
         }
-        long backoffMs = 100;
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         List<RawLog.Run> runs;
         while (true) {
             try {
@@ -111,13 +121,13 @@ public final class BatchWriter implements AutoCloseable {
                 break;
             } catch (IOException | RuntimeException e) {
                 metrics.rawWriteFailed();
-                reportFailure(batch.size(), e);
+                failures.error("event=raw_write_failed messages_held={} cause=\"{}\"; not acknowledging, retrying",
+                        batch.size(), e.getMessage());
                 if (closed) {
                     LOG.warn("event=writer_gave_up messages={}: not acknowledged, the broker keeps them", batch.size());
                     return;
                 }
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 5000);
+                Thread.sleep(backoff.next());
             }
         }
         for (Pending p : batch) {
@@ -135,24 +145,21 @@ public final class BatchWriter implements AutoCloseable {
         listener.flushed(written);
     }
 
-    private void reportFailure(int held, Exception e) {
-        long now = System.nanoTime();
-        if (lastFailureReport == 0 || now - lastFailureReport >= REPORT_EVERY_NANOS) {
-            lastFailureReport = now;
-            LOG.error("event=raw_write_failed messages_held={} cause=\"{}\"; not acknowledging, retrying",
-                    held, e.getMessage());
-        }
-    }
-
     /** Flushes what is buffered and stops; waits at most the flush interval plus 5 s (a full disk). */
     @Override
     public void close() {
+        stop(Duration.ofNanos(flushNanos).plus(STOP_GRACE));
+    }
+
+    /** Flushes what is buffered and stops within about the timeout; what is left stays unacknowledged. */
+    @Override
+    public void stop(Duration timeout) {
         if (!running && closed) {
             return;
         }
         running = false;
         try {
-            thread.join(TimeUnit.NANOSECONDS.toMillis(flushNanos) + 5_000);
+            thread.join(Math.max(1, timeout.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

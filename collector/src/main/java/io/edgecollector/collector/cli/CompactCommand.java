@@ -1,17 +1,14 @@
 package io.edgecollector.collector.cli;
 
-import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.lake.DayCompactor;
 import io.edgecollector.collector.lake.Manifest;
 import io.edgecollector.collector.lake.Retention;
-import io.edgecollector.collector.postgres.CopyLoader;
+import io.edgecollector.collector.postgres.Checkpoints;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
-import io.edgecollector.collector.validate.SensorRegistry;
-import io.edgecollector.collector.validate.Validators;
 import io.edgecollector.progress.Progress;
-import jakarta.validation.Validator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -68,10 +65,7 @@ public final class CompactCommand implements Callable<Integer> {
         CollectorConfig config = options.load();
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         List<LocalDate> targets = targets(config, today);
-        Validator validator = Validators.shared();
-        SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), validator);
-        DayCompactor compactor = new DayCompactor(config.rawDir(), config.lakeDir(),
-                Collector.processor(config, validator, registry));
+        DayCompactor compactor = new DayCompactor(config.rawDir(), config.lakeDir(), MessagePath.of(config).processor());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
@@ -142,7 +136,7 @@ public final class CompactCommand implements Callable<Integer> {
         try (Database db = new Database(config); Connection c = db.pool().getConnection()) {
             Retention.Outcome o = new Retention(config.rawDir(), config.lakeDir(), (name, size) -> {
                 try {
-                    return CopyLoader.checkpoint(c, name) >= size;
+                    return Checkpoints.of(c, name) >= size;
                 } catch (SQLException e) {
                     return false;
                 }

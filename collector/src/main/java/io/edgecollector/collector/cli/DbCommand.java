@@ -1,11 +1,10 @@
 package io.edgecollector.collector.cli;
 
+import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.postgres.Database;
-import io.edgecollector.collector.postgres.SensorSync;
 import io.edgecollector.collector.validate.SensorRegistry;
-import io.edgecollector.collector.validate.Validators;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,11 +31,9 @@ public final class DbCommand {
         @Override
         public Integer call() throws Exception {
             CollectorConfig config = options.load();
-            SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), Validators.shared());
+            SensorRegistry registry = MessagePath.of(config).registry();
             try (Database db = new Database(config)) {
-                db.createIfMissing();
-                String version = db.migrate();
-                SensorSync.sync(db.pool(), registry);
+                String version = db.prepare(registry);
                 spec.commandLine().getOut().println("schema at version " + version + " in " + Secret.maskUrl(config.dbUrl())
                         + " (" + registry.size() + " sensors registered)");
             }

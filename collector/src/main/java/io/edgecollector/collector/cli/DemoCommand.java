@@ -1,6 +1,8 @@
 package io.edgecollector.collector.cli;
 
 import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.CollectorStatus;
+import io.edgecollector.collector.lifecycle.Waits;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.config.Setting;
@@ -80,19 +82,20 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new IllegalStateException("no MQTT broker answers at " + config.brokerUrl()
                         + " (start Mosquitto, or set --broker-url)");
             }
-            await(collector::isSubscribed, Duration.ofSeconds(10));
+            CollectorStatus status = collector.status();
+            Waits.until(status::isSubscribed, Duration.ofSeconds(10));
             Simulator.Target target = new Simulator.Target(config.brokerUrl(), "edge-simulator-demo", 1,
                     config.mqttUsername(), config.mqttPassword().value(), "sensors",
                     new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey()));
             Faults faults = new Faults(0.03, 0.02, 0.01, 0.01, 0.01);
             published = Simulator.sensors(target, profiles, faults, episodes, 42, rate, 0,
                     io.edgecollector.collector.config.Durations.parse(duration), () -> false, io.edgecollector.progress.Progress.NONE);
-            await(() -> metrics.acked() >= published.total(), Duration.ofSeconds(15));
-            await(() -> collector.isDatabaseReady() && collector.backlogBytes() == 0 && metrics.linesLoaded() >= metrics.acked(),
+            Waits.until(() -> metrics.acked() >= published.total(), Duration.ofSeconds(15));
+            Waits.until(() -> status.isDatabaseReady() && status.backlogBytes() == 0 && metrics.linesLoaded() >= metrics.acked(),
                     Duration.ofSeconds(15));
             printSummary(out, published, metrics, config);
             printAlerts(out, collector, metrics);
-            printDatabase(out, config, collector.isDatabaseReady(), started, services.embeddedAny());
+            printDatabase(out, config, status.isDatabaseReady(), started, services.embeddedAny());
         }
         return metrics.acked() >= published.total() ? 0 : 1;
     }
@@ -132,13 +135,6 @@ public final class DemoCommand implements Callable<Integer> {
         line.append("; firing now=").append(collector.alerting().engine().active().size());
         out.println(line);
         out.flush();
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
     }
 
     private static void printDatabase(PrintWriter out, CollectorConfig config, boolean ready, Instant since,

@@ -1,15 +1,12 @@
 package io.edgecollector.collector.cli;
 
-import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
-import io.edgecollector.collector.postgres.CopyLoader;
+import io.edgecollector.collector.postgres.Checkpoints;
+import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.RawFileLoader;
-import io.edgecollector.collector.postgres.SensorSync;
-import io.edgecollector.collector.validate.SensorRegistry;
-import io.edgecollector.collector.validate.Validators;
 import io.edgecollector.progress.Progress;
-import jakarta.validation.Validator;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +46,11 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         }
         CollectorConfig config = options.load();
-        Validator validator = Validators.shared();
-        SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), validator);
+        MessagePath path = MessagePath.of(config);
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = new Database(config)) {
-            db.createIfMissing();
-            db.migrate();
-            SensorSync.sync(db.pool(), registry);
-            RawFileLoader loader = new RawFileLoader(db.pool(), Collector.processor(config, validator, registry));
+            db.prepare(path.registry());
+            RawFileLoader loader = new RawFileLoader(db.pool(), LineSource.filesOnly(path.processor()));
             for (Path f : files) {
                 long from = fromStart ? 0 : checkpoint(db, f);
                 RawFileLoader.Result r;
@@ -74,7 +68,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private static long checkpoint(Database db, Path f) throws java.sql.SQLException {
         try (Connection c = db.pool().getConnection()) {
-            return CopyLoader.checkpoint(c, f.getFileName().toString());
+            return Checkpoints.of(c, f.getFileName().toString());
         }
     }
 }

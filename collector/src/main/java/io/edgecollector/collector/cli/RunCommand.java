@@ -1,12 +1,16 @@
 package io.edgecollector.collector.cli;
 
 import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.lifecycle.Lifecycle;
+import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.ops.StatusLog;
 import io.edgecollector.collector.ops.StatusServer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the collector: subscribes to the topics, validates every message, appends it to the "
                 + "daily raw JSONL file and fsyncs before acknowledging it to the broker.",
-                "Stops cleanly on SIGTERM or Ctrl-C: stops intake, flushes, acknowledges, disconnects."})
+                "Stops cleanly on SIGTERM or Ctrl-C: stops intake, flushes, acknowledges, disconnects (exit 0).",
+                "A fatal failure (a database schema newer than this collector, a bug) stops it with one line and exit 1."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     /** The daemon keeps trying to reach the broker for as long as it runs. */
@@ -31,29 +36,36 @@ public final class RunCommand implements Callable<Integer> {
         CollectorConfig config = options.load();
         LOG.info("event=config {}", config.oneLine());
         CollectorMetrics metrics = new CollectorMetrics();
-        try (Collector collector = new Collector(config, metrics, Clock.systemUTC());
-             AutoCloseable http = serve(config, metrics, collector);
-             StatusLog status = StatusLog.start(config.statusInterval(), metrics, collector)) {
-            Termination termination = new Termination(collector::requestStop);
+        Supervisor supervisor = new Supervisor();
+        Termination.onSignal(supervisor::requestStop);
+        try (Collector collector = new Collector(config, metrics, Clock.systemUTC(), supervisor);
+             Lifecycle ops = new Lifecycle(Duration.ofSeconds(5))) {
+            CollectorStatus status = collector.status();
+            metrics.watch(status::backlogBytes, status::backlogMessages, status::isSubscribed, status::isDatabaseReady);
+            metrics.watchAlerts(collector.alerting().engine()::firingByRule);
+            if (config.httpPort() != 0) {
+                // up before the broker is reached, so a stuck start is visible
+                StatusServer server = ops.start(StatusServer.bind(config.httpPort(), metrics.registryWithJvm(), status)
+                        .addJson("/alerts", collector.alerting()::activeJson));
+                LOG.info("event=http_listening port={} paths=/metrics,/health,/ready,/alerts", server.port());
+            }
+            ops.start(new StatusLog(config.statusInterval(), metrics, status));
+            // SIGHUP: the sensor registry and the alert rules again (issue 12)
             Hangup.onSignal(() -> collector.reload(options.load()));
             collector.start(UNTIL_STOPPED);
-            termination.await();
+            Optional<Supervisor.Failure> failure = supervisor.await();
             LOG.info("event=stopping received={} acked={}", metrics.received(), metrics.acked());
+            if (failure.isPresent()) {
+                throw new FatalFailure(failure.get());
+            }
         }
         return 0;
     }
 
-    /** /metrics, /health and /ready on http_port, up before the broker is reached (so a stuck start is visible). */
-    private static AutoCloseable serve(CollectorConfig config, CollectorMetrics metrics, Collector collector) {
-        metrics.watch(collector::backlogBytes, collector::backlogMessages, collector::isSubscribed,
-                collector::isDatabaseReady);
-        if (config.httpPort() == 0) {
-            return () -> { };
+    /** A component's fatal failure, reported as its own one line (exit 1, so systemd restarts the daemon). */
+    static final class FatalFailure extends Exception {
+        FatalFailure(Supervisor.Failure failure) {
+            super(failure.message(), failure.cause());
         }
-        metrics.watchAlerts(collector.alerting().engine()::firingByRule);
-        StatusServer server = StatusServer.start(config.httpPort(), metrics.registryWithJvm(), collector);
-        server.addJson("/alerts", collector.alerting()::activeJson);
-        LOG.info("event=http_listening port={} paths=/metrics,/health,/ready,/alerts", server.port());
-        return server;
     }
 }

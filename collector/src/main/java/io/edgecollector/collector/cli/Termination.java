@@ -1,27 +1,18 @@
 package io.edgecollector.collector.cli;
 
-import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
- * Waits for SIGTERM or SIGINT, so the command can stop the pipeline itself and return exit
- * code 0 instead of leaving the work to shutdown hooks. The signal also runs onSignal at once,
- * so a start that is still waiting for the broker gives up instead of keeping the process alive.
+ * SIGTERM and SIGINT ask the daemon to stop, so the command stops the pipeline itself and
+ * returns exit code 0 instead of leaving the work to shutdown hooks. A start still waiting
+ * for the broker gives up at once instead of keeping the process alive.
  */
 final class Termination {
-    private final CountDownLatch signalled = new CountDownLatch(1);
-
-    Termination(Runnable onSignal) {
-        Signal.handle(new Signal("TERM"), s -> signal(onSignal));
-        Signal.handle(new Signal("INT"), s -> signal(onSignal));
+    private Termination() {
     }
 
-    private void signal(Runnable onSignal) {
-        signalled.countDown();
-        onSignal.run();
-    }
-
-    void await() throws InterruptedException {
-        signalled.await();
+    static void onSignal(Runnable stop) {
+        Signal.handle(new Signal("TERM"), s -> stop.run());
+        Signal.handle(new Signal("INT"), s -> stop.run());
     }
 }

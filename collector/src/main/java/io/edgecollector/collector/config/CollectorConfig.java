@@ -12,6 +12,7 @@ public record CollectorConfig(
         String brokerUrl,
         List<String> topics,
         String topicTemplate,
+        String defaultMetric,
         String clientId,
         String instanceId,
         String mqttUsername,
@@ -94,6 +95,7 @@ public record CollectorConfig(
             case BROKER_URL -> brokerUrl;
             case TOPICS -> String.join(",", topics);
             case TOPIC_TEMPLATE -> topicTemplate;
+            case DEFAULT_METRIC -> defaultMetric;
             case CLIENT_ID -> clientId;
             case INSTANCE_ID -> instanceId;
             case MQTT_USERNAME -> mqttUsername;

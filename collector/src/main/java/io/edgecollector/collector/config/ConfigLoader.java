@@ -174,6 +174,8 @@ public final class ConfigLoader {
                 get(Setting.BROKER_URL, ConfigLoader::brokerUrl),
                 get(Setting.TOPICS, ConfigLoader::topics),
                 get(Setting.TOPIC_TEMPLATE, ConfigLoader::topicTemplate),
+                get(Setting.DEFAULT_METRIC, v -> require(v, !v.isBlank() && v.length() <= 100
+                        && v.chars().noneMatch(Character::isISOControl), "must be 1 to 100 printable characters")),
                 get(Setting.CLIENT_ID, v -> require(v, !v.isEmpty(), "must not be empty")),
                 get(Setting.INSTANCE_ID, v -> require(v, INSTANCE_ID.matcher(v).matches(),
                         "must be at most 64 letters, digits, '-' or '_' (it becomes part of file names)")),

@@ -11,6 +11,8 @@ public enum Setting {
     TOPICS("topics", "sensors/#", "comma-separated topic filters; $share/<group>/<filter> for scale-out"),
     TOPIC_TEMPLATE("topic_template", "sensors/{sensor_id}/{metric}",
             "topic pattern that supplies sensor_id and metric when the payload lacks them"),
+    DEFAULT_METRIC("default_metric", "value",
+            "metric of a reading that names none (no metric or type field, none from the topic)"),
     CLIENT_ID("client_id", "edge-collector", "stable MQTT client id of the persistent session"),
     INSTANCE_ID("instance_id", "", "instance id for several collectors on a shared subscription (raw_<date>_<id>.jsonl)"),
     MQTT_USERNAME("mqtt.username", "", "MQTT user name"),

@@ -2,6 +2,8 @@ package io.edgecollector.collector.ingest;
 
 import io.edgecollector.collector.buffer.Pending;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.lifecycle.Backoff;
+import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.simulator.MqttTls;
 import java.io.IOException;
@@ -29,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * The MQTT side: an MQTT 5 persistent session (stable client id, clean start off) at QoS 1
  * with manual acknowledgements. MQTT 5 lets the collector announce a Receive Maximum larger
  * than a batch, so the broker keeps sending while a batch fills (an MQTT 3 session stops at the
- * broker's max_inflight_messages, 20 by default). Reconnects with capped backoff and
- * subscribes again on every connect.
+ * broker's max_inflight_messages, 20 by default). Connects on its own thread with capped
+ * backoff until connected or stopped, reconnects the same way, and subscribes again on every
+ * connect.
  */
-public final class MqttIntake implements MqttCallback, AutoCloseable {
+public final class MqttIntake implements MqttCallback, Component {
     private static final Logger LOG = LoggerFactory.getLogger(MqttIntake.class);
     private static final int MAX_BACKOFF_SECONDS = 30;
 
@@ -51,6 +54,11 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
     private final SubscriptionMemory subscriptions;
     private volatile boolean stopping;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Counted down once connected or once stopped: what a start waits on. */
+    private final CountDownLatch connectSettled = new CountDownLatch(1);
+    private final CountDownLatch firstSubscribed = new CountDownLatch(1);
+    private final Thread connecting = new Thread(this::connectUntilStopped, "collector-mqtt-connect");
+    private volatile boolean connectedOnce;
     private volatile boolean subscribed;
 
     public MqttIntake(CollectorConfig config, Handler handler, RedeliveryDetector redeliveries, Metrics metrics)
@@ -93,31 +101,55 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         return o;
     }
 
+    @Override
+    public String name() {
+        return "intake";
+    }
+
+    /** Starts connecting in the background; see {@link #awaitConnected(Duration)}. */
+    @Override
+    public void start() {
+        connecting.setDaemon(true);
+        connecting.start();
+    }
+
     /**
-     * Connects, retrying with capped backoff until connected, closed, or maxWait has passed.
+     * Waits until connected, stopped, or maxWait has passed (connecting goes on in the
+     * background until stopped).
      * @return whether it connected
      */
-    public boolean start(Duration maxWait) throws InterruptedException {
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        long backoff = 1;
-        while (!stopping) {
-            try {
-                client.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
-                return true;
-            } catch (MqttException e) {
-                if (System.nanoTime() + TimeUnit.SECONDS.toNanos(backoff) - deadline > 0) {
-                    LOG.error("event=broker_connect_failed url={} cause=\"{}\"", config.brokerUrl(), e.getMessage());
-                    return false;
+    public boolean awaitConnected(Duration maxWait) throws InterruptedException {
+        connectSettled.await(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        return connectedOnce;
+    }
+
+    /** Waits at most atMost for the first subscription; whether it came. */
+    public boolean awaitSubscribed(Duration atMost) throws InterruptedException {
+        return firstSubscribed.await(atMost.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void connectUntilStopped() {
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(MAX_BACKOFF_SECONDS));
+        try {
+            while (!stopping) {
+                try {
+                    client.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(15));
+                    connectedOnce = true;
+                    return;
+                } catch (MqttException e) {
+                    long delay = backoff.next();
+                    LOG.warn("event=broker_connect_failed url={} cause=\"{}\" retry_in={}s",
+                            config.brokerUrl(), e.getMessage(), delay / 1000);
+                    if (stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 }
-                LOG.warn("event=broker_connect_failed url={} cause=\"{}\" retry_in={}s",
-                        config.brokerUrl(), e.getMessage(), backoff);
-                if (stopRequested.await(backoff, TimeUnit.SECONDS)) {
-                    return false;
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            connectSettled.countDown();
         }
-        return false;
     }
 
     public boolean isSubscribed() {
@@ -138,6 +170,7 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     subscribed = true;
+                    firstSubscribed.countDown();
                     remember(topics);
                     LOG.info("event=subscribed url={} topics={} client_id={} connection={}",
                             serverURI, topics, config.clientId(), id);
@@ -246,9 +279,15 @@ public final class MqttIntake implements MqttCallback, AutoCloseable {
         stopRequested.countDown();
     }
 
+    /** Stops intake and disconnects (a connect under way ends within its own 15 s timeout). */
     @Override
-    public void close() {
+    public void stop(Duration timeout) {
         stopIntake();
+        try {
+            connecting.join(Math.max(1, Math.min(timeout.toMillis(), 1000)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             if (client.isConnected()) {
                 client.disconnect(1000).waitForCompletion(3000);

@@ -1,5 +1,6 @@
 package io.edgecollector.collector.ingest;
 
+import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
 import io.edgecollector.collector.parse.RawMessage;
@@ -8,6 +9,7 @@ import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.validate.MessageProcessor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -22,20 +24,54 @@ import org.slf4j.LoggerFactory;
  * message: measured, the first seconds of traffic at 2,000 msg/s then waited over a second at
  * intake. It stops as soon as real messages arrive (they warm the path themselves, and a backlog
  * being drained needs the CPU). Nothing of this reaches the raw files, the metrics or the database.
+ * It begins once the gate opens (the broker is served first).
  */
-public final class Warmup {
+public final class Warmup implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
     static final int MESSAGES = 30_000;
 
-    private Warmup() {
+    /** Waits until the warm-up may take the CPU. */
+    public interface Gate {
+        void await() throws InterruptedException;
     }
 
-    public static Thread start(PayloadDecoder decoder, MessageProcessor processor, BooleanSupplier trafficStarted) {
-        Thread t = new Thread(() -> run(decoder, processor, MESSAGES, trafficStarted), "collector-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-        return t;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    public Warmup(PayloadDecoder decoder, MessageProcessor processor, BooleanSupplier trafficStarted, Gate gate) {
+        this.thread = new Thread(() -> {
+            try {
+                gate.await();
+                run(decoder, processor, MESSAGES, () -> stopped || trafficStarted.getAsBoolean());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "collector-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+    }
+
+    @Override
+    public String name() {
+        return "warm-up";
+    }
+
+    @Override
+    public void start() {
+        thread.start();
+    }
+
+    /** Stops within 256 synthetic messages (a few milliseconds). */
+    @Override
+    public void stop(Duration timeout) {
+        stopped = true;
+        if (thread.isAlive()) {
+            try {
+                thread.join(Math.max(1, timeout.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Processes n synthetic messages; returns how many readings they gave (so none of it is dead code). */

@@ -1,6 +1,7 @@
 package io.edgecollector.collector.ops;
 
 import io.edgecollector.collector.CollectorStatus;
+import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.metrics.CollectorMetrics;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,18 +16,20 @@ import org.slf4j.LoggerFactory;
  * (as rates), the backlog, the connections and the error counts, so `journalctl -f` or a log
  * tail shows at a glance whether the collector keeps up.
  */
-public final class StatusLog implements AutoCloseable {
+public final class StatusLog implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(StatusLog.class);
 
     private final CollectorMetrics metrics;
     private final CollectorStatus status;
     private final ScheduledExecutorService timer;
+    private final Duration interval;
     private long lastNanos = System.nanoTime();
     private long lastReceived;
     private long lastAcked;
     private long lastLoaded;
 
-    private StatusLog(CollectorMetrics metrics, CollectorStatus status) {
+    public StatusLog(Duration interval, CollectorMetrics metrics, CollectorStatus status) {
+        this.interval = interval;
         this.metrics = metrics;
         this.status = status;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -36,14 +39,18 @@ public final class StatusLog implements AutoCloseable {
         });
     }
 
+    @Override
+    public String name() {
+        return "status-log";
+    }
+
     /** Starts logging every interval; a zero interval logs nothing. */
-    public static StatusLog start(Duration interval, CollectorMetrics metrics, CollectorStatus status) {
-        StatusLog log = new StatusLog(metrics, status);
+    @Override
+    public void start() {
         if (!interval.isZero()) {
             long ms = interval.toMillis();
-            log.timer.scheduleAtFixedRate(log::logLine, ms, ms, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(this::logLine, ms, ms, TimeUnit.MILLISECONDS);
         }
-        return log;
     }
 
     /** The status line as logged; each call covers the time since the previous one. */
@@ -78,7 +85,7 @@ public final class StatusLog implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void stop(Duration timeout) {
         timer.shutdownNow();
     }
 }

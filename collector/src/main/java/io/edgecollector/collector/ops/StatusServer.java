@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.config.ConfigException;
 import io.edgecollector.collector.config.Setting;
+import io.edgecollector.collector.lifecycle.Component;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -25,7 +26,7 @@ import java.util.concurrent.Executors;
  * and /ready (broker, database, backlog), the last two as JSON. GET only; a small fixed pool
  * of daemon threads, so a slow scraper cannot touch the pipeline.
  */
-public final class StatusServer implements AutoCloseable {
+public final class StatusServer implements Component {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -41,10 +42,10 @@ public final class StatusServer implements AutoCloseable {
     }
 
     /**
-     * Binds all interfaces on the port (0 picks a free one, for tests) and starts serving.
+     * Binds all interfaces on the port (0 picks a free one, for tests); {@link #start()} serves.
      * @throws ConfigException when the port cannot be bound, naming the setting
      */
-    public static StatusServer start(int port, PrometheusRegistry registry, CollectorStatus status) {
+    public static StatusServer bind(int port, PrometheusRegistry registry, CollectorStatus status) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 16);
@@ -64,17 +65,27 @@ public final class StatusServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.start();
         return s;
     }
 
-    /** Serves GET path with the JSON the supplier gives at each request (e.g. /alerts). */
-    public void addJson(String path, java.util.function.Supplier<ObjectNode> body) {
+    /** Serves GET path with the JSON the supplier gives at each request (e.g. /alerts); call before start. */
+    public StatusServer addJson(String path, java.util.function.Supplier<ObjectNode> body) {
         server.createContext(path, ex -> {
             if (!refused(ex, path)) {
                 sendJson(ex, 200, body.get());
             }
         });
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public void start() {
+        server.start();
     }
 
     public int port() {
@@ -156,7 +167,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void stop(Duration timeout) {
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

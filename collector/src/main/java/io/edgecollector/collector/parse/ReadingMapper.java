@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * Turns a decoded payload into readings, following the message contract: a single reading,
  * a multi-metric device object, an array of those, or a bare number whose ids come from the
- * topic template. Every part that cannot become a reading yields a rejection naming the field.
+ * topic template. A reading that names no metric (neither in the payload nor in the topic)
+ * takes the configured default metric. Every part that cannot become a reading yields a
+ * rejection naming the field.
  */
 public final class ReadingMapper {
     public static final int MAX_ITEMS = 10_000;
@@ -24,9 +26,11 @@ public final class ReadingMapper {
             "lat", "lon", "lng", "latitude", "longitude", "topic");
 
     private final TopicTemplate template;
+    private final String defaultMetric;
 
-    public ReadingMapper(TopicTemplate template) {
+    public ReadingMapper(TopicTemplate template, String defaultMetric) {
         this.template = template;
+        this.defaultMetric = defaultMetric;
     }
 
     public MappedMessage map(RawMessage message) {
@@ -71,13 +75,14 @@ public final class ReadingMapper {
 
     private void mapBare(JsonNode payload, TopicTemplate.Ids ids, RawMessage m,
                          List<Reading> readings, List<String> rejections) {
-        if (ids.sensorId() == null || ids.metric() == null) {
-            rejections.add("a bare value needs sensor_id and metric from the topic, but topic '"
+        if (ids.sensorId() == null) {
+            rejections.add("a bare value needs sensor_id from the topic, but topic '"
                     + Json.abbreviate(m.topic()) + "' does not match topic_template");
             return;
         }
+        String metric = ids.metric() == null ? defaultMetric : ids.metric();
         try {
-            readings.add(new Reading(ids.sensorId(), ids.metric(), m.receivedAt(), value(payload),
+            readings.add(new Reading(ids.sensorId(), metric, m.receivedAt(), value(payload),
                     null, null, null, m.topic(), m.receivedAt(), null));
         } catch (IllegalArgumentException e) {
             rejections.add(e.getMessage());
@@ -99,10 +104,7 @@ public final class ReadingMapper {
             Double lat = coordinate(obj, "lat", "latitude");
             Double lon = coordinate(obj, "lon", "lng", "longitude");
             if (obj.has("value")) {
-                String metric = text(obj, METRIC_FIELDS, ids.metric());
-                if (metric == null) {
-                    throw new IllegalArgumentException("no metric (metric or type) in payload or topic");
-                }
+                String metric = text(obj, METRIC_FIELDS, ids.metric() == null ? defaultMetric : ids.metric());
                 readings.add(new Reading(sensorId, metric, ts, value(obj.get("value")),
                         text(obj, List.of("unit"), null), lat, lon, m.topic(), m.receivedAt(), null));
                 return;

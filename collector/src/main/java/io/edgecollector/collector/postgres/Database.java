@@ -93,6 +93,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Makes the database ready for loading, the same way for run, replay and db migrate:
+     * creates it when missing, applies the schema, and syncs the sensor registry into it.
+     * @return the schema version
+     * @throws SchemaTooNewException when the schema is newer than this collector knows
+     */
+    public String prepare(io.edgecollector.collector.validate.SensorRegistry registry) throws SQLException {
+        createIfMissing();
+        String version = migrate();
+        SensorSync.sync(pool(), registry);
+        return version;
+    }
+
+    /**
      * Applies pending migrations; refuses a schema newer than this collector knows.
      * @return the schema version after migrating
      */

@@ -1,6 +1,12 @@
 package io.edgecollector.collector.postgres;
 
+import io.edgecollector.collector.lifecycle.Backoff;
+import io.edgecollector.collector.lifecycle.Component;
+import io.edgecollector.collector.lifecycle.RateLimitedLog;
+import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
+import io.edgecollector.collector.rawlog.HandedLines;
+import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.rawlog.Written;
 import io.edgecollector.collector.validate.MessageProcessor;
@@ -10,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,42 +27,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's loader thread: follows this instance's raw files and loads them into
+ * The daemon's loader: a thread that follows this instance's raw files and loads them into
  * PostgreSQL from their checkpoints. The raw log is the write-ahead log, so when the database
- * is away nothing waits in memory: the loader retries with capped backoff and catches up from
- * the files when the database returns.
+ * is away nothing waits in memory: a retriable failure (connection lost, lock timeout,
+ * serialization failure) is retried with capped backoff and the loader catches up from the
+ * files when the database returns. A fatal one (a refused schema, a bug, a missing privilege)
+ * is handed to the supervisor, which stops the daemon with that one line.
  */
-public final class PostgresLoader implements AutoCloseable {
+public final class PostgresLoader implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresLoader.class);
-    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long MAX_BACKOFF_MS = 30_000;
+
+    /** Waits until the broker has been served first (see Collector); returns at once when it was. */
+    public interface Gate {
+        void await() throws InterruptedException;
+    }
 
     private final Database db;
     private volatile SensorRegistry registry;
     private final Path rawDir;
     private final String instanceId;
     private final Metrics metrics;
+    private final Supervisor supervisor;
+    private final Gate gate;
     private final RawFileLoader files;
-    private final FreshLines fresh = new FreshLines();
+    private final HandedLines handed = new HandedLines();
     private final Map<String, Long> offsets = new HashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final Thread thread;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private volatile boolean running = true;
     private volatile boolean ready;
     private final Backlog backlog = new Backlog();
-    private long lastReport;
     private long partitionsCheckedAt;
 
     public PostgresLoader(Database db, SensorRegistry registry, MessageProcessor processor, Path rawDir,
-                          String instanceId, Metrics metrics) {
+                          String instanceId, Metrics metrics, Supervisor supervisor, Gate gate) {
         this.db = db;
         this.registry = registry;
         this.rawDir = rawDir;
         this.instanceId = instanceId;
         this.metrics = metrics;
-        this.files = new RawFileLoader(db.pool(), processor, fresh);
-        this.thread = new Thread(this::loop, "collector-loader");
+        this.supervisor = supervisor;
+        this.gate = gate;
+        this.files = new RawFileLoader(db.pool(), new LineSource(handed, processor));
+        this.thread = new Thread(this::run, "collector-loader");
     }
 
     /**
@@ -63,10 +81,8 @@ public final class PostgresLoader implements AutoCloseable {
      * @throws SchemaTooNewException when the schema is newer than this collector knows
      * @throws SQLException when the database cannot be reached or prepared
      */
-    public void prepare() throws SQLException {
-        db.createIfMissing();
-        String version = db.migrate();
-        SensorSync.sync(db.pool(), registry);
+    private void prepare() throws SQLException {
+        String version = db.prepare(registry);
         files.ensurePartitionsAhead();
         files.warmUp();
         partitionsCheckedAt = System.nanoTime();
@@ -90,19 +106,31 @@ public final class PostgresLoader implements AutoCloseable {
         }
     }
 
-    /** Whether its thread runs (false before start and after close, or if it died). */
+    @Override
+    public String name() {
+        return "loader";
+    }
+
+    /** Whether its thread runs (false before start and after stop, or after a fatal failure). */
     public boolean isAlive() {
         return thread.isAlive();
     }
 
+    /** Starts the thread: it waits on the gate, prepares the database once, then follows the raw files. */
+    @Override
     public void start() {
         thread.start();
+    }
+
+    /** Waits until the first attempt to prepare the database is over (it worked, failed, or the loader stopped). */
+    public void awaitFirstAttempt() throws InterruptedException {
+        firstAttempt.await();
     }
 
     /** Called after each durable raw batch: there is something new to load, held here until loaded. */
     public void written(List<Written> written) {
         for (Written w : written) {
-            fresh.add(w);
+            handed.add(w);
         }
         wake.release();
     }
@@ -121,8 +149,34 @@ public final class PostgresLoader implements AutoCloseable {
         return backlog.lines();
     }
 
-    private void loop() {
-        long backoffMs = 500;
+    private void run() {
+        try {
+            gate.await();
+            firstPrepare();
+            loop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            firstAttempt.countDown();
+        }
+    }
+
+    private void firstPrepare() {
+        try {
+            prepare();
+        } catch (SQLException | RuntimeException e) {
+            if (!Sql.isRetriable(e)) {
+                fatal(e);
+                return;
+            }
+            LOG.warn("event=database_unavailable cause=\"{}\"; ingesting into raw files, loading when it returns",
+                    e.getMessage());
+        } finally {
+            firstAttempt.countDown();
+        }
+    }
+
+    private void loop() throws InterruptedException {
         while (running) {
             try {
                 if (!ready) {
@@ -134,30 +188,38 @@ public final class PostgresLoader implements AutoCloseable {
                     partitionsCheckedAt = System.nanoTime();
                 }
                 boolean progress = loadAll();
-                backoffMs = 500;
+                backoff.reset();
                 if (!progress) {
                     wake.tryAcquire(1, TimeUnit.SECONDS);
                     wake.drainPermits();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (SchemaTooNewException e) {
-                ready = false;
-                report("event=load_stopped cause=\"" + e.getMessage() + "\"; raw files keep everything");
-                backoffMs = MAX_BACKOFF_MS;
-                sleep(backoffMs);
             } catch (SQLException | IOException | RuntimeException e) {
-                if (!(e instanceof SQLException sql) || Sql.isConnectionError(sql)) {
-                    ready = false;
+                if (!Sql.isRetriable(e)) {
+                    fatal(e);
+                    return;
                 }
-                metrics.loadFailed();
-                report("event=load_failed cause=\"" + e.getMessage() + "\" retry_in=" + backoffMs
-                        + "ms backlog_bytes=" + backlog.bytes() + "; raw files keep everything");
-                sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+                retryLater(e);
             }
         }
+    }
+
+    private void retryLater(Exception e) {
+        if (!(e instanceof SQLException sql) || Sql.isConnectionError(sql)) {
+            ready = false;
+        }
+        metrics.loadFailed();
+        long delay = backoff.next();
+        failures.error("event=load_failed cause=\"{}\" retry_in={}ms backlog_bytes={}; raw files keep everything",
+                e.getMessage(), delay, backlog.bytes());
+        sleep(delay);
+    }
+
+    private void fatal(Exception e) {
+        ready = false;
+        metrics.loadFailed();
+        LOG.error("event=load_fatal cause=\"{}\"; stopping (raw files keep everything)", e.getMessage(), e);
+        supervisor.fail("loader", e);
+        running = false;
     }
 
     private boolean loadAll() throws SQLException, IOException {
@@ -193,22 +255,14 @@ public final class PostgresLoader implements AutoCloseable {
             return known;
         }
         try (Connection c = db.pool().getConnection()) {
-            long offset = CopyLoader.checkpoint(c, name);
+            long offset = Checkpoints.of(c, name);
             offsets.put(name, offset);
             backlog.checkpointKnown(name, offset);
             return offset;
         }
     }
 
-    private void report(String line) {
-        long now = System.nanoTime();
-        if (lastReport == 0 || now - lastReport >= REPORT_EVERY_NANOS) {
-            lastReport = now;
-            LOG.error(line);
-        }
-    }
-
-    /** Backs off; only close() cuts it short (new raw lines do not, or an outage would retry at flush rate). */
+    /** Backs off; only stop() cuts it short (new raw lines do not, or an outage would retry at flush rate). */
     private void sleep(long ms) {
         try {
             stopped.await(ms, TimeUnit.MILLISECONDS);
@@ -218,16 +272,18 @@ public final class PostgresLoader implements AutoCloseable {
         }
     }
 
-    /** Stops after the current chunk (bounded: one transaction). */
+    /** Stops after the current chunk (one transaction), waiting at most the timeout for it. */
     @Override
-    public void close() {
+    public void stop(Duration timeout) {
         running = false;
         stopped.countDown();
         wake.release();
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (thread.isAlive()) {
+            try {
+                thread.join(Math.max(1, timeout.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

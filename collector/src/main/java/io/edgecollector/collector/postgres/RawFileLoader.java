@@ -2,11 +2,10 @@ package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.Processed;
-import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.rawlog.RawChunk;
 import io.edgecollector.collector.rawlog.RawLineCodec;
-import io.edgecollector.collector.validate.MessageProcessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads one raw file into PostgreSQL from its checkpoint onwards, a chunk of lines per
- * transaction. Used by the daemon's loader thread and by `collector replay`. A torn line (left
- * by a crash mid-write; its message was never acknowledged and came again) is skipped.
+ * transaction ({@link LoadTransaction}), the lines from a {@link LineSource}. Used by the
+ * daemon's loader thread and by `collector replay`. A torn line (left by a crash mid-write;
+ * its message was never acknowledged and came again) is skipped.
  */
 public final class RawFileLoader {
     private static final Logger LOG = LoggerFactory.getLogger(RawFileLoader.class);
@@ -40,20 +40,12 @@ public final class RawFileLoader {
     }
 
     private final DataSource pool;
-    private final MessageProcessor processor;
-    private final FreshLines fresh;
-    private final CopyLoader copy = new CopyLoader();
+    private final LineSource source;
+    private final LoadTransaction copy = new LoadTransaction();
 
-    /** A loader that reads everything from the files (replay). */
-    public RawFileLoader(DataSource pool, MessageProcessor processor) {
-        this(pool, processor, new FreshLines());
-    }
-
-    /** A loader that takes lines from fresh where they start at its checkpoint, and reads the rest from the files. */
-    public RawFileLoader(DataSource pool, MessageProcessor processor, FreshLines fresh) {
+    public RawFileLoader(DataSource pool, LineSource source) {
         this.pool = pool;
-        this.processor = processor;
-        this.fresh = fresh;
+        this.source = source;
     }
 
     /** Creates this month's and next month's partitions now, so loading never waits on DDL at a month's start. */
@@ -63,7 +55,7 @@ public final class RawFileLoader {
         }
     }
 
-    /** Prepares a pooled connection for loading (see {@link CopyLoader#warmUp}). */
+    /** Prepares a pooled connection for loading (see {@link LoadTransaction#warmUp}). */
     public void warmUp() throws SQLException {
         try (Connection c = pool.getConnection()) {
             copy.warmUp(c);
@@ -85,12 +77,12 @@ public final class RawFileLoader {
         Result total = new Result(0, 0, 0, 0, 0, fromOffset);
         long offset = fromOffset;
         while (!stop.getAsBoolean() && Files.size(file) > offset) {
-            FreshLines.Taken held = fresh.take(name, offset, CHUNK_LINES);
-            RawChunk chunk = held != null ? held.chunk() : RawChunk.read(file, offset, CHUNK_BYTES, CHUNK_LINES);
+            LineSource.Lines lines = source.read(file, offset, CHUNK_BYTES, CHUNK_LINES);
+            RawChunk chunk = lines.chunk();
             if (chunk.lines().isEmpty()) {
                 break;
             }
-            Result r = loadChunk(name, chunk, held != null ? held.processed() : null);
+            Result r = loadChunk(name, lines);
             total = total.plus(r);
             bytesLoaded.accept(chunk.endOffset() - offset);
             offset = chunk.endOffset();
@@ -98,9 +90,10 @@ public final class RawFileLoader {
         return total;
     }
 
-    private Result loadChunk(String name, RawChunk chunk, List<Processed> processed) throws SQLException {
-        List<Item> items = prepare(name, chunk, processed);
-        int torn = (int) items.stream().filter(i -> i.readings() == null).count();
+    private Result loadChunk(String name, LineSource.Lines lines) throws SQLException {
+        RawChunk chunk = lines.chunk();
+        List<Item> items = prepare(name, lines);
+        int torn = (int) items.stream().filter(Item::torn).count();
         LoadBatch batch = batch(name, chunk.startOffset(), chunk.endOffset(), items);
         try (Connection c = pool.getConnection()) {
             int inserted = copy.load(c, batch);
@@ -148,9 +141,9 @@ public final class RawFileLoader {
         return new Result(items.size(), readings, inserted, rejections, torn, end);
     }
 
-    /** One raw line: its readings (null for a torn line) and its rejection (or null). */
+    /** One raw line: its readings and its rejection (or null); a torn line has neither. */
     private record Item(RawChunk.Line line, Instant receivedAt, String topic, List<Reading> readings,
-                        LoadBatch.Rejection rejection) {
+                        LoadBatch.Rejection rejection, boolean torn) {
         long offset() {
             return line.fileOffset();
         }
@@ -164,9 +157,7 @@ public final class RawFileLoader {
         List<Reading> readings = new ArrayList<>();
         List<LoadBatch.Rejection> rejections = new ArrayList<>();
         for (Item i : items) {
-            if (i.readings() != null) {
-                readings.addAll(i.readings());
-            }
+            readings.addAll(i.readings());
             if (i.rejection() != null) {
                 rejections.add(i.rejection());
             }
@@ -175,37 +166,24 @@ public final class RawFileLoader {
     }
 
     /** Items for the chunk's lines, from what intake made of them where known, else by reading each line back. */
-    private List<Item> prepare(String name, RawChunk chunk, List<Processed> known) {
+    private static List<Item> prepare(String name, LineSource.Lines lines) {
+        RawChunk chunk = lines.chunk();
         List<Item> items = new ArrayList<>(chunk.lines().size());
         for (int i = 0; i < chunk.lines().size(); i++) {
             RawChunk.Line line = chunk.lines().get(i);
-            Processed p = known != null ? known.get(i) : null;
-            if (p == null) {
-                p = readBack(chunk, line);
-            }
-            if (p == null) {
+            if (!(lines.record(i) instanceof LineSource.Whole whole)) {
                 LOG.warn("event=torn_line_skipped file={} offset={}", name, line.fileOffset());
-                items.add(new Item(line, null, null, null, null));
+                items.add(new Item(line, null, null, List.of(), null, true));
                 continue;
             }
+            Processed p = whole.processed();
             MappedMessage mapped = p.result();
             LoadBatch.Rejection rejection = mapped.rejections().isEmpty() ? null : new LoadBatch.Rejection(
                     p.receivedAt(), p.topic(), payloadText(chunk, line),
                     String.join("; ", mapped.rejections()), line.fileOffset(), p.dup());
-            items.add(new Item(line, p.receivedAt(), p.topic(), mapped.readings(), rejection));
+            items.add(new Item(line, p.receivedAt(), p.topic(), mapped.readings(), rejection, false));
         }
         return items;
-    }
-
-    /** Decodes and processes a raw line as intake did; null for a torn line. */
-    private Processed readBack(RawChunk chunk, RawChunk.Line line) {
-        RawMessage message;
-        try {
-            message = RawLineCodec.decode(chunk.buffer(), line.start(), line.length());
-        } catch (IOException e) {
-            return null;
-        }
-        return new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message));
     }
 
     private static String payloadText(RawChunk chunk, RawChunk.Line line) {

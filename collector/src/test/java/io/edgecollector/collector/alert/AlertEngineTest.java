@@ -3,7 +3,6 @@ package io.edgecollector.collector.alert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.rawlog.RawLine;
@@ -71,7 +70,7 @@ class AlertEngineTest {
     static AlertEngine engine(Path dir) throws Exception {
         CollectorConfig config = CollectorConfig.defaults();
         return new AlertEngine(dir, "", RULES, List.of(),
-                Collector.processor(config, Validators.shared(), SensorRegistry.empty()), Clock.systemUTC(), Metrics.NOOP);
+                io.edgecollector.collector.MessagePath.processor(config, Validators.shared(), SensorRegistry.empty()), Clock.systemUTC(), Metrics.NOOP);
     }
 
     /** One reading of Sensor 1 at T0 + second, made durable in the raw log and handed over as the writer does. */

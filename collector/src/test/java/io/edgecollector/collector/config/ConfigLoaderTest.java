@@ -23,6 +23,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("data/raw"), c.rawDir());
         assertEquals(Duration.ofMillis(100), c.flushInterval());
         assertEquals(9180, c.httpPort());
+        assertEquals("value", c.defaultMetric());
     }
 
     @Test
@@ -58,6 +59,8 @@ class ConfigLoaderTest {
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(), Map.of("--topics", "a/#/b"))).getMessage());
         assertEquals("instance_id='a/b' must be at most 64 letters, digits, '-' or '_' (it becomes part of file names) (from flag --instance-id)",
                 assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(), Map.of("--instance-id", "a/b"))).getMessage());
+        assertEquals("default_metric='' must be 1 to 100 printable characters (from env COLLECTOR_DEFAULT_METRIC)",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("COLLECTOR_DEFAULT_METRIC", " "), Map.of())).getMessage());
         Path yaml = dir.resolve("c.yaml");
         Files.writeString(yaml, "batch_sise: 10\n");
         assertEquals("config file " + yaml + ": unknown key 'batch_sise'",

@@ -64,13 +64,13 @@ public final class Setup {
     }
 
     /** A collector started in this JVM and subscribed (close it when done). */
-    public static Collector started(CollectorConfig config, Metrics metrics) throws InterruptedException, MqttException {
+    public static Collector started(CollectorConfig config, Metrics metrics) throws Exception {
         Collector collector = new Collector(config, metrics, Clock.systemUTC());
         if (!collector.start(Duration.ofSeconds(10))) {
             collector.close();
             throw new IllegalStateException("no broker at " + config.brokerUrl());
         }
-        Await.until("subscribed", Duration.ofSeconds(10), collector::isSubscribed);
+        Await.until("subscribed", Duration.ofSeconds(10), collector.status()::isSubscribed);
         return collector;
     }
 

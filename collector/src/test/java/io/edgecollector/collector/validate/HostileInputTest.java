@@ -28,7 +28,7 @@ class HostileInputTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     static final String TOPIC = "sensors/Sensor 1/temperature";
     static final MessageProcessor PROCESSOR = new MessageProcessor(
-            new ReadingMapper(TopicTemplate.of("sensors/{sensor_id}/{metric}")), Validators.create(),
+            new ReadingMapper(TopicTemplate.of("sensors/{sensor_id}/{metric}"), "value"), Validators.create(),
             SensorRegistry.empty(), new QualityRules(List.of(-200.0), Duration.ofMinutes(5), Duration.ofHours(1)));
     static final PayloadDecoder DECODER = new PayloadDecoder(262_144);
 

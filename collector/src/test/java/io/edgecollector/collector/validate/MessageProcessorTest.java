@@ -32,7 +32,7 @@ class MessageProcessorTest {
                  "unit":"C","range":{"min":0,"max":45},"description":"Main Entrance"},
                  {"id":"dev-1","type":"temperature_c","unit":"C","range":{"min":-20,"max":60}}]}""");
         var validator = Validators.create();
-        processor = new MessageProcessor(new ReadingMapper(TopicTemplate.of("sensors/{sensor_id}/{metric}")), validator,
+        processor = new MessageProcessor(new ReadingMapper(TopicTemplate.of("sensors/{sensor_id}/{metric}"), "value"), validator,
                 SensorRegistry.load(registry, validator),
                 new QualityRules(List.of(-200.0), Duration.ofMinutes(5), Duration.ofHours(1)));
     }
@@ -91,8 +91,44 @@ class MessageProcessorTest {
 
     @Test
     void bareNumber_onTopicOutsideTemplate_isRejectedNamingTheTopic() {
-        assertEquals(List.of("a bare value needs sensor_id and metric from the topic, but topic 'other/x' does not match topic_template"),
+        assertEquals(List.of("a bare value needs sensor_id from the topic, but topic 'other/x' does not match topic_template"),
                 process("other/x", "21.5").rejections());
+    }
+
+    @Test
+    void readingWithoutMetric_onTopicOutsideTemplate_takesTheDefaultMetric() {
+        Reading r = only(process("devices/7/up",
+                "{\"sensor_id\":\"sensor-007\",\"timestamp\":\"2026-11-22T10:00:00.123Z\",\"value\":21.5,\"unit\":\"C\"}"));
+        assertEquals("sensor-007", r.sensorId());
+        assertEquals("value", r.metric());
+        assertEquals(Instant.parse("2026-11-22T10:00:00.123Z"), r.ts());
+        assertEquals(21.5, r.value());
+        assertEquals("C", r.unit());
+    }
+
+    @Test
+    void readingWithoutMetric_takesTheMetricFromTheTopicBeforeTheDefault() {
+        Reading r = only(process("sensors/s-1/humidity", "{\"sensor_id\":\"s-1\",\"ts\":1795341600,\"value\":40}"));
+        assertEquals("humidity", r.metric());
+    }
+
+    @Test
+    void readingThatNamesAMetric_keepsIt() {
+        assertEquals("pressure", only(process("devices/7/up",
+                "{\"sensor_id\":\"s-1\",\"metric\":\"pressure\",\"ts\":1795341600,\"value\":1013}")).metric());
+        assertEquals("temperature", only(process("devices/7/up", reading("Sensor 1", 20, 1795341600))).metric());
+    }
+
+    @Test
+    void configuredDefaultMetric_namesReadingsWithoutOne_bareValuesToo() {
+        ReadingMapper mapper = new ReadingMapper(TopicTemplate.of("plant/{sensor_id}"), "level");
+        MappedMessage object = mapper.map(new RawMessage(NOW, "elsewhere", 1, false,
+                new PayloadDecoder(1024).decode("{\"id\":\"tank-2\",\"ts\":1795341600,\"value\":3.5}"
+                        .getBytes(StandardCharsets.UTF_8)).json(), null));
+        assertEquals(List.of("level"), object.readings().stream().map(Reading::metric).toList());
+        MappedMessage bare = mapper.map(new RawMessage(NOW, "plant/tank-3", 1, false,
+                new PayloadDecoder(1024).decode("7.25".getBytes(StandardCharsets.UTF_8)).json(), null));
+        assertEquals(List.of("tank-3/level"), bare.readings().stream().map(x -> x.sensorId() + "/" + x.metric()).toList());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.edgecollector.collector.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
@@ -66,7 +66,7 @@ public class HotPaths {
     public void setUp() {
         CollectorConfig config = CollectorConfig.defaults();
         validator = Validators.create();
-        processor = Collector.processor(config, validator, SensorRegistry.load(Path.of("config/sensors.json"), validator));
+        processor = MessagePath.processor(config, validator, SensorRegistry.load(Path.of("config/sensors.json"), validator));
         decoder = new PayloadDecoder(config.maxPayloadBytes());
         receivedAt = Instant.now();
         payload = ("{\"sensor_id\":\"Sensor 1\",\"type\":\"temperature\",\"value\":21.37,\"unit\":\"C\","
@@ -122,6 +122,6 @@ public class HotPaths {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public byte[] copyEncode() {
-        return CopyLoader.CopyText.encode(rows);
+        return LoadTransaction.CopyText.encode(rows);
     }
 }

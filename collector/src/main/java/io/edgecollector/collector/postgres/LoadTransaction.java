@@ -12,12 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.postgresql.PGConnection;
 
 /**
@@ -25,14 +21,10 @@ import org.postgresql.PGConnection;
  * INSERT ... ON CONFLICT DO NOTHING into measurements (duplicates absorbed) while the rows that
  * really landed feed measurements_1min; rejections (one the broker redelivered after a
  * reconnect is skipped when the same topic and payload are on record); and the raw file's
- * checkpoint. Either all of
- * it commits or none, so a crash never loses or doubles a row.
+ * checkpoint ({@link Checkpoints}). Either all of it commits or none, so a crash never loses
+ * or doubles a row. Partitions a batch needs are made first ({@link Partitions}).
  */
-public final class CopyLoader {
-    /** Months further than this from receipt go to the default partition instead of their own. */
-    private static final int PARTITION_MONTHS_BACK = 13;
-    private static final int PARTITION_MONTHS_AHEAD = 2;
-
+public final class LoadTransaction {
     private static final String STAGE = """
             CREATE TEMP TABLE IF NOT EXISTS stage_measurements
             (LIKE measurements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""";
@@ -66,12 +58,8 @@ public final class CopyLoader {
                                               WHERE md5(r.topic || r.payload) = md5(?::text || ?::text)
                                                 AND r.topic = ? AND r.payload = ?))
             ON CONFLICT (raw_file, raw_offset) DO NOTHING""";
-    private static final String CHECKPOINT = """
-            INSERT INTO load_checkpoint (raw_file, byte_offset, lines, updated_at) VALUES (?, ?, ?, now())
-            ON CONFLICT (raw_file) DO UPDATE SET byte_offset = excluded.byte_offset,
-                lines = load_checkpoint.lines + excluded.lines, updated_at = now()""";
 
-    private final Set<YearMonth> partitions = new TreeSet<>();
+    private final Partitions partitions = new Partitions();
 
     /** Loads the batch; returns how many readings were new rows. */
     public int load(Connection c, LoadBatch batch) throws SQLException {
@@ -110,64 +98,16 @@ public final class CopyLoader {
 
     /** Everything of a load but its commit: partitions, readings, rejections, checkpoint. */
     private int write(Connection c, LoadBatch batch) throws SQLException {
-        ensurePartitions(c, batch);
+        partitions.ensureFor(c, batch.readings());
         int inserted = batch.readings().isEmpty() ? 0 : loadReadings(c, batch);
         loadRejections(c, batch);
-        try (PreparedStatement p = c.prepareStatement(CHECKPOINT)) {
-            p.setString(1, batch.rawFile());
-            p.setLong(2, batch.toOffset());
-            p.setLong(3, batch.lines());
-            p.executeUpdate();
-        }
+        Checkpoints.advance(c, batch.rawFile(), batch.toOffset(), batch.lines());
         return inserted;
-    }
-
-    /** The checkpoint of a raw file: the byte offset up to which it is loaded (0 if never). */
-    public static long checkpoint(Connection c, String rawFile) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT byte_offset FROM load_checkpoint WHERE raw_file = ?")) {
-            p.setString(1, rawFile);
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
     }
 
     /** Creates the partitions of this month and the next before any reading needs them. */
     public void ensurePartitionsAhead(Connection c, java.time.Clock clock) throws SQLException {
-        YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-        for (YearMonth month : List.of(now, now.plusMonths(1))) {
-            if (!partitions.contains(month)) {
-                try (PreparedStatement p = c.prepareStatement("SELECT ensure_measurement_partition(?::date)")) {
-                    p.setString(1, month.atDay(1).toString());
-                    p.execute();
-                }
-                partitions.add(month);
-            }
-        }
-    }
-
-    private void ensurePartitions(Connection c, LoadBatch batch) throws SQLException {
-        Set<YearMonth> needed = new TreeSet<>();
-        for (Reading r : batch.readings()) {
-            YearMonth month = YearMonth.from(r.ts().atZone(ZoneOffset.UTC));
-            YearMonth received = YearMonth.from(r.receivedAt().atZone(ZoneOffset.UTC));
-            boolean near = !month.isBefore(received.minusMonths(PARTITION_MONTHS_BACK))
-                    && !month.isAfter(received.plusMonths(PARTITION_MONTHS_AHEAD));
-            if (near && !partitions.contains(month)) {
-                needed.add(month);
-            }
-        }
-        if (needed.isEmpty()) {
-            return;
-        }
-        for (YearMonth month : needed) {
-            try (PreparedStatement p = c.prepareStatement("SELECT ensure_measurement_partition(?::date)")) {
-                p.setString(1, month.atDay(1).toString());
-                p.execute();
-            }
-        }
-        c.commit();
-        partitions.addAll(needed);
+        partitions.ensureAhead(c, clock);
     }
 
     private int loadReadings(Connection c, LoadBatch batch) throws SQLException {

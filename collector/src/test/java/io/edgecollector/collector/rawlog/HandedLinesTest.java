@@ -1,4 +1,4 @@
-package io.edgecollector.collector.postgres;
+package io.edgecollector.collector.rawlog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.Processed;
-import io.edgecollector.collector.rawlog.RawChunk;
-import io.edgecollector.collector.rawlog.RawLine;
-import io.edgecollector.collector.rawlog.RawLineCodec;
-import io.edgecollector.collector.rawlog.RawLog;
-import io.edgecollector.collector.rawlog.Written;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The loader may take held lines only where they are exactly what the raw file holds. */
-class FreshLinesTest {
+class HandedLinesTest {
     static final String FILE = "raw_20261122.jsonl";
 
     /** Appends lines t/from..t/to-1 through a real RawLog and holds what it reports written. */
-    static List<Written> append(RawLog log, FreshLines fresh, int from, int to) throws Exception {
+    static List<Written> append(RawLog log, HandedLines fresh, int from, int to) throws Exception {
         List<RawLine> lines = new ArrayList<>();
         List<Processed> processed = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -41,12 +36,12 @@ class FreshLinesTest {
         return written;
     }
 
-    static List<String> topics(FreshLines.Taken taken) {
+    static List<String> topics(HandedLines.Taken taken) {
         return taken.processed().stream().map(Processed::topic).toList();
     }
 
     /** The held chunk must be byte for byte, line for line, what reading the file gives. */
-    static void assertSameAsFile(Path dir, FreshLines.Taken taken) throws Exception {
+    static void assertSameAsFile(Path dir, HandedLines.Taken taken) throws Exception {
         RawChunk held = taken.chunk();
         RawChunk read = RawChunk.read(dir.resolve(FILE), held.startOffset(), 1 << 20, held.lines().size());
         assertEquals(read.startOffset(), held.startOffset());
@@ -58,15 +53,15 @@ class FreshLinesTest {
 
     @Test
     void take_fromTheCheckpoint_givesWhatTheFileHolds_inParts(@TempDir Path dir) throws Exception {
-        FreshLines fresh = new FreshLines();
+        HandedLines fresh = new HandedLines();
         try (RawLog log = new RawLog(dir, "")) {
             append(log, fresh, 0, 3);
             append(log, fresh, 3, 5);
         }
-        FreshLines.Taken first = fresh.take(FILE, 0, 4);
+        HandedLines.Taken first = fresh.take(FILE, 0, 4);
         assertEquals(List.of("t/0", "t/1", "t/2", "t/3"), topics(first), "across two batches, up to maxLines");
         assertSameAsFile(dir, first);
-        FreshLines.Taken rest = fresh.take(FILE, first.chunk().endOffset(), 100);
+        HandedLines.Taken rest = fresh.take(FILE, first.chunk().endOffset(), 100);
         assertEquals(List.of("t/4"), topics(rest), "the rest of a batch taken in part");
         assertSameAsFile(dir, rest);
         assertNull(fresh.take(FILE, rest.chunk().endOffset(), 100), "nothing more is held");
@@ -74,13 +69,13 @@ class FreshLinesTest {
 
     @Test
     void take_whereNoHeldLineStarts_givesNothing_soTheLoaderReadsTheFile(@TempDir Path dir) throws Exception {
-        FreshLines fresh = new FreshLines();
+        HandedLines fresh = new HandedLines();
         List<Written> written;
         try (RawLog log = new RawLog(dir, "")) {
             written = append(log, fresh, 0, 3);
         }
         assertNull(fresh.take("raw_20261123.jsonl", 0, 100), "another file");
-        FreshLines.Taken all = fresh.take(FILE, 0, 100);
+        HandedLines.Taken all = fresh.take(FILE, 0, 100);
         assertEquals(List.of("t/0", "t/1", "t/2"), topics(all), "those misses dropped nothing the loader still needs");
         assertEquals(written.get(0).end(), all.chunk().endOffset());
         try (RawLog log = new RawLog(dir, "")) {
@@ -91,21 +86,21 @@ class FreshLinesTest {
 
     @Test
     void linesAlreadyLoadedFromTheFile_areDropped(@TempDir Path dir) throws Exception {
-        FreshLines fresh = new FreshLines();
+        HandedLines fresh = new HandedLines();
         List<Written> first;
         try (RawLog log = new RawLog(dir, "")) {
             first = append(log, fresh, 0, 2);
             append(log, fresh, 2, 4);
         }
-        FreshLines.Taken later = fresh.take(FILE, first.get(0).end(), 100);
+        HandedLines.Taken later = fresh.take(FILE, first.get(0).end(), 100);
         assertEquals(List.of("t/2", "t/3"), topics(later));
         assertNull(fresh.take(FILE, 0, 100), "the batch before the checkpoint was let go");
     }
 
     @Test
     void beyondTheBound_theOldestAreDropped_andTheLoaderReadsThemFromTheFile(@TempDir Path dir) throws Exception {
-        FreshLines fresh = new FreshLines();
-        int batch = FreshLines.MAX_LINES / 4;
+        HandedLines fresh = new HandedLines();
+        int batch = HandedLines.MAX_LINES / 4;
         List<Written> first;
         try (RawLog log = new RawLog(dir, "")) {
             first = append(log, fresh, 0, batch);
@@ -114,14 +109,14 @@ class FreshLinesTest {
             }
         }
         assertNull(fresh.take(FILE, 0, 100), "the oldest batch is no longer held");
-        FreshLines.Taken next = fresh.take(FILE, first.get(0).end(), 1);
+        HandedLines.Taken next = fresh.take(FILE, first.get(0).end(), 1);
         assertEquals(List.of("t/" + batch), topics(next), "the batches after it still are");
         assertSameAsFile(dir, next);
     }
 
     @Test
     void linesOfTwoDays_goToTwoFiles_eachTakenFromItsOwn(@TempDir Path dir) throws Exception {
-        FreshLines fresh = new FreshLines();
+        HandedLines fresh = new HandedLines();
         try (RawLog log = new RawLog(dir, "")) {
             RawLine late = RawLineCodec.encode(Instant.parse("2026-11-22T23:59:59Z"), "late", 1, "1".getBytes(StandardCharsets.UTF_8), true, null);
             RawLine early = RawLineCodec.encode(Instant.parse("2026-11-23T00:00:00Z"), "early", 1, "2".getBytes(StandardCharsets.UTF_8), true, null);
@@ -139,7 +134,7 @@ class FreshLinesTest {
 
     @Test
     void largeLines_areHeldUpToTheByteBound(@TempDir Path dir) throws Exception {
-        FreshLines fresh = new FreshLines();
+        HandedLines fresh = new HandedLines();
         byte[] big = ("\"" + "x".repeat(1024 * 1024) + "\"").getBytes(StandardCharsets.UTF_8);
         List<Long> starts = new ArrayList<>();
         try (RawLog log = new RawLog(dir, "")) {
@@ -151,7 +146,7 @@ class FreshLinesTest {
             }
         }
         assertNull(fresh.take(FILE, starts.get(1), 100), "six 1 MB lines do not all stay held");
-        FreshLines.Taken last = fresh.take(FILE, starts.get(5), 100);
+        HandedLines.Taken last = fresh.take(FILE, starts.get(5), 100);
         assertEquals(1, last.chunk().lines().size(), "the newest is held");
         assertSameAsFile(dir, last);
     }

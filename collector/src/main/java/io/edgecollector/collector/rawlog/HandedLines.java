@@ -1,9 +1,6 @@
-package io.edgecollector.collector.postgres;
+package io.edgecollector.collector.rawlog;
 
 import io.edgecollector.collector.parse.Processed;
-import io.edgecollector.collector.rawlog.RawChunk;
-import io.edgecollector.collector.rawlog.RawLine;
-import io.edgecollector.collector.rawlog.Written;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,7 +13,7 @@ import java.util.List;
  * starts exactly at its checkpoint, and anything not held (dropped when the loader fell
  * behind, or written before a restart) it reads from the file, with the same result.
  */
-public final class FreshLines {
+public final class HandedLines {
     /** At most this many lines and this many bytes of them are held; beyond, the oldest are dropped. */
     static final int MAX_LINES = 10_000;
     static final long MAX_BYTES = 4L * 1024 * 1024;

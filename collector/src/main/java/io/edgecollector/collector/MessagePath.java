@@ -1,0 +1,29 @@
+package io.edgecollector.collector;
+
+import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.parse.ReadingMapper;
+import io.edgecollector.collector.parse.TopicTemplate;
+import io.edgecollector.collector.validate.MessageProcessor;
+import io.edgecollector.collector.validate.QualityRules;
+import io.edgecollector.collector.validate.SensorRegistry;
+import io.edgecollector.collector.validate.Validators;
+import jakarta.validation.Validator;
+
+/**
+ * The path from a message to readings, as configured: the sensor registry and the processor
+ * (map, validate, flag). run, replay, compact and db migrate build it here, so a raw line means
+ * the same rows whichever of them reads it.
+ */
+public record MessagePath(SensorRegistry registry, MessageProcessor processor) {
+    public static MessagePath of(CollectorConfig config) {
+        Validator validator = Validators.shared();
+        SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), validator);
+        return new MessagePath(registry, processor(config, validator, registry));
+    }
+
+    /** The processor for a registry already loaded (tests and benchmarks bring their own). */
+    public static MessageProcessor processor(CollectorConfig config, Validator validator, SensorRegistry registry) {
+        return new MessageProcessor(new ReadingMapper(TopicTemplate.of(config.topicTemplate()), config.defaultMetric()),
+                validator, registry, new QualityRules(config.missingSentinels(), config.futureTolerance(), config.staleAfter()));
+    }
+}

@@ -1,0 +1,65 @@
+package io.edgecollector.collector.postgres;
+
+import io.edgecollector.collector.parse.Reading;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The monthly partitions of measurements: made ahead of time for this month and the next, so
+ * loading never waits on DDL at a month's start, and on demand for a batch's readings of
+ * nearby months. Readings far from their receipt go to the default partition instead.
+ */
+final class Partitions {
+    /** Months further than this from receipt go to the default partition instead of their own. */
+    private static final int MONTHS_BACK = 13;
+    private static final int MONTHS_AHEAD = 2;
+
+    private final Set<YearMonth> known = new TreeSet<>();
+
+    /** Creates the partitions of this month and the next before any reading needs them. */
+    void ensureAhead(Connection c, Clock clock) throws SQLException {
+        YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        for (YearMonth month : List.of(now, now.plusMonths(1))) {
+            if (!known.contains(month)) {
+                create(c, month);
+                known.add(month);
+            }
+        }
+    }
+
+    /** Creates (and commits) the partitions the readings need that are not known yet. */
+    void ensureFor(Connection c, List<Reading> readings) throws SQLException {
+        Set<YearMonth> needed = new TreeSet<>();
+        for (Reading r : readings) {
+            YearMonth month = YearMonth.from(r.ts().atZone(ZoneOffset.UTC));
+            YearMonth received = YearMonth.from(r.receivedAt().atZone(ZoneOffset.UTC));
+            boolean near = !month.isBefore(received.minusMonths(MONTHS_BACK))
+                    && !month.isAfter(received.plusMonths(MONTHS_AHEAD));
+            if (near && !known.contains(month)) {
+                needed.add(month);
+            }
+        }
+        if (needed.isEmpty()) {
+            return;
+        }
+        for (YearMonth month : needed) {
+            create(c, month);
+        }
+        c.commit();
+        known.addAll(needed);
+    }
+
+    private static void create(Connection c, YearMonth month) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT ensure_measurement_partition(?::date)")) {
+            p.setString(1, month.atDay(1).toString());
+            p.execute();
+        }
+    }
+}
