@@ -5,6 +5,7 @@ import io.edgecollector.collector.cli.CompactCommand;
 import io.edgecollector.collector.cli.ConfigOptions;
 import io.edgecollector.collector.cli.DbCommand;
 import io.edgecollector.collector.cli.DemoCommand;
+import io.edgecollector.collector.cli.ImportCommand;
 import io.edgecollector.collector.cli.ReplayCommand;
 import io.edgecollector.collector.cli.RunCommand;
 import io.edgecollector.collector.config.ConfigException;
@@ -19,7 +20,7 @@ import picocli.CommandLine;
 /** Entry point: `java -jar collector.jar <command>`. */
 @Command(name = "collector", mixinStandardHelpOptions = true, version = "edge-collector 0.1.0",
         description = "MQTT edge collector: durable raw JSONL, PostgreSQL loading, Parquet compaction.",
-        subcommands = {RunCommand.class, CompactCommand.class, ReplayCommand.class, DbCommand.class, CheckConfigCommand.class, DemoCommand.class,
+        subcommands = {RunCommand.class, CompactCommand.class, ReplayCommand.class, ImportCommand.class, DbCommand.class, CheckConfigCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CollectorMain {
     public static final int EXIT_CONFIG = 2;
