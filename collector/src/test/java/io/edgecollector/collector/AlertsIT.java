@@ -167,6 +167,51 @@ class AlertsIT {
     }
 
     @Test
+    void killMinus9_atRandomPoints_ofAStreamOfTransitions_losesNoneAndRepeatsNone(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        Path rules = write(dir.resolve("rules.yaml"), "- {name: too_hot, metric: temperature, above: 40}\n");
+        java.util.Random random = new java.util.Random(20261202);
+        int readings = 120;
+        try (TestDatabase db = TestDatabase.onSharedServer();
+             Subscriber live = Subscriber.of(prefix + "-alerts/#");
+             Sensors sensors = new Sensors(prefix)) {
+            String[] args = Setup.args("run", flags(prefix, dir, db, rules));
+            Path log = dir.resolve("collector.log");
+            CollectorProcess collector = CollectorProcess.start(log, args).awaitSubscribed(1);
+            int runs = 1;
+            long t = Instant.now().getEpochSecond();
+            try {
+                for (int i = 0; i < readings; i++) {
+                    // every reading crosses: 41, 39, 41, ... is one transition each
+                    sensors.send("Sensor 1", "temperature", t + i, i % 2 == 0 ? 41 : 39);
+                    if (i % 30 == 29) {
+                        Thread.sleep(random.nextInt(300));
+                        collector.kill();
+                        collector = CollectorProcess.start(log, args).awaitSubscribed(++runs);
+                    } else {
+                        Thread.sleep(10);
+                    }
+                }
+                Await.until(readings + " alert rows", Duration.ofSeconds(60), () -> db.countOrMinusOne(ALERTS) >= readings);
+                Set<String> ids = eventIds(db);
+                Await.until("MQTT got every event", Duration.ofSeconds(30), () -> live.ids().containsAll(ids));
+                assertEquals(0, collector.terminate(Duration.ofSeconds(20)), collector.output());
+            } finally {
+                collector.close();
+            }
+            assertEquals(readings, db.count(ALERTS), "one row per transition");
+            List<String> states = new ArrayList<>();
+            for (String row : rows(db, "too_hot")) {
+                states.add(row.split(" ")[0]);
+            }
+            for (int i = 0; i < readings; i++) {
+                assertEquals(i % 2 == 0 ? "firing" : "resolved", states.get(i), "transition " + i + " of " + states);
+            }
+            Subscriber.retained(prefix + "-alerts/#", 1);
+        }
+    }
+
+    @Test
     void sighup_withAGoodFile_addsARuleAndKeepsTheStateOfTheOthers_andWithABadFile_keepsTheRulesAndSaysWhy(
             @TempDir Path dir) throws Exception {
         String prefix = Setup.prefix();
