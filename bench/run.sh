@@ -2,8 +2,8 @@
 # Every benchmark in one run, on this machine: backlog drain against mosquitto_sub and bare Paho,
 # live latency at 2,000 msg/s for 60 s, start-up against an existing database (with and without
 # an AppCDS archive), compaction of a 1,000,000-line day, and the JMH microbenchmarks of the
-# per-message hot paths, and the footprint of `run` started with and without bin/edge-collector.
-# About 7 minutes.
+# per-message hot paths (rule evaluation among them), alert latency with 100 rules, and the
+# footprint of `run` started with and without bin/edge-collector. About 8 minutes.
 # Each part uses private brokers and its own databases, and removes them afterwards.
 # Usage: bench/run.sh
 set -euo pipefail
@@ -14,6 +14,8 @@ echo "== backlog drain (bench/drain.sh 200000)"
 bash bench/drain.sh 200000
 echo "== live latency (bench/latency.sh 2000 60)"
 bash bench/latency.sh 2000 60
+echo "== alert latency with 100 rules (bench/alerts.sh 2000 60)"
+bash bench/alerts.sh 2000 60
 echo "== start-up (bench/startup.sh 5)"
 bash bench/startup.sh 5
 echo "== compaction (bench/compaction.sh 1000000)"

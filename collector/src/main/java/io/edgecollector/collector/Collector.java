@@ -1,5 +1,6 @@
 package io.edgecollector.collector;
 
+import io.edgecollector.collector.alert.Alerting;
 import io.edgecollector.collector.buffer.BatchWriter;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigException;
@@ -58,6 +59,8 @@ public final class Collector implements AutoCloseable {
     private final Warmup warmup;
     private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
     private final CollectorStatus status;
+    private final MessageProcessor processor;
+    private final Alerting alerting;
     private boolean closed;
 
     /** A collector with a supervisor of its own (tests, the demo). */
@@ -70,13 +73,18 @@ public final class Collector implements AutoCloseable {
         this.supervisor = supervisor;
         MessagePath path = MessagePath.of(config);
         this.registry = path.registry();
-        MessageProcessor processor = path.processor();
+        this.processor = path.processor();
         PayloadDecoder decoder = new PayloadDecoder(config.maxPayloadBytes());
         this.rawLog = new RawLog(config.rawDir(), config.instanceId());
         this.database = new Database(config);
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics,
                 supervisor, this::brokerFirst);
-        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, loader::written);
+        // alerts: a second follower of what the writer made durable (issue 12)
+        this.alerting = new Alerting(config, registry, processor, database::pool, loader::isReady, metrics, clock);
+        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, written -> {
+            loader.written(written);
+            alerting.written(written);
+        });
         RedeliveryDetector redeliveries = new RedeliveryDetector();
         redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
                 MqttIntake.receiveMaximum(config.batchSize())));
@@ -106,6 +114,7 @@ public final class Collector implements AutoCloseable {
         LOG.info("event=starting raw_dir={} sensors_registered={} batch_size={} flush_interval={} db={}",
                 config.rawDir().toAbsolutePath(), registry.size(), config.batchSize(), config.flushInterval(),
                 Secret.maskUrl(config.dbUrl()));
+        lifecycle.start(alerting);
         lifecycle.start(writer);
         lifecycle.start(loader);
         lifecycle.start(warmup);
@@ -131,6 +140,24 @@ public final class Collector implements AutoCloseable {
     /** What the pipeline is doing now: for /health, /ready, /metrics and the status line. */
     public CollectorStatus status() {
         return status;
+    }
+
+    /**
+     * SIGHUP: the sensor registry and the alert rules of a freshly loaded configuration replace
+     * the ones in use, without stopping intake (unchanged rules keep their state).
+     * @throws ConfigException when the new registry file is bad: nothing is replaced
+     */
+    public void reload(CollectorConfig fresh) {
+        SensorRegistry newRegistry = MessagePath.of(fresh).registry();
+        processor.useRegistry(newRegistry);
+        loader.useRegistry(newRegistry);
+        alerting.reload(fresh.alertRules(), newRegistry);
+        LOG.info("event=reloaded sensors_registered={} alert_rules={}", newRegistry.size(), fresh.alertRules().size());
+    }
+
+    /** Alert rules, state and outputs (GET /alerts, SIGHUP). */
+    public Alerting alerting() {
+        return alerting;
     }
 
     /** Stops taking messages, flushes and acknowledges what was taken, then stops every part and disconnects. */

@@ -13,6 +13,7 @@ import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.Quality;
 import io.edgecollector.common.MqttTls;
 import io.edgecollector.common.Progress;
+import io.edgecollector.simulator.Episodes;
 import io.edgecollector.simulator.Faults;
 import io.edgecollector.simulator.ReadingGenerator;
 import io.edgecollector.simulator.RunResult;
@@ -66,6 +67,12 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<SensorProfile> profiles = SensorProfile.defaults(sensors);
         CollectorConfig config = options.load(demoDefaults(profiles));
+        Episodes episodes = new Episodes(io.edgecollector.collector.config.Durations.parse(duration));
+        if (config.alertRules().isEmpty() && profiles.size() > 1) {
+            Map<Setting, String> defaults = new java.util.HashMap<>(demoDefaults(profiles));
+            defaults.put(Setting.ALERTS_FILE, demoRules(profiles, episodes).toString());
+            config = options.load(defaults);
+        }
         CollectorMetrics metrics = new CollectorMetrics();
         RunResult published;
         Instant started = Instant.now();
@@ -83,12 +90,13 @@ public final class DemoCommand implements Callable<Integer> {
                     config.mqttUsername(), config.mqttPassword().value(), "sensors",
                     new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey()));
             Faults faults = new Faults(0.03, 0.02, 0.01, 0.01, 0.01);
-            published = Simulator.sensors(target, profiles, faults, 42, rate, 0,
+            published = Simulator.sensors(target, profiles, faults, episodes, 42, rate, 0,
                     io.edgecollector.collector.config.Durations.parse(duration), () -> false, Progress.NONE);
             Waits.until(() -> metrics.acked() >= published.total(), Duration.ofSeconds(15));
             Waits.until(() -> status.isDatabaseReady() && status.backlogBytes() == 0 && metrics.linesLoaded() >= metrics.acked(),
                     Duration.ofSeconds(15));
             printSummary(out, published, metrics, config);
+            printAlerts(out, collector, metrics);
             printDatabase(out, config, status.isDatabaseReady(), started, services.embeddedAny());
         }
         return metrics.acked() >= published.total() ? 0 : 1;
@@ -102,6 +110,33 @@ public final class DemoCommand implements Callable<Integer> {
         return Map.of(Setting.CLIENT_ID, "edge-collector-demo",
                 Setting.SESSION_EXPIRY, "60s",
                 Setting.SENSORS_FILE, registry.toString());
+    }
+
+    /**
+     * Rules for the simulator's episodes (see Episodes): Sensor 1 above its range's max, and
+     * Sensor 2 silent for an eighth of the run (its silent spell lasts a quarter).
+     */
+    private static Path demoRules(List<SensorProfile> profiles, Episodes episodes) throws IOException {
+        Path rules = Files.createTempFile("demo-alerts", ".yaml");
+        rules.toFile().deleteOnExit();
+        SensorProfile hot = profiles.get(0);
+        long silentMs = Math.max(1000, episodes.period().toMillis() / 8);
+        Files.writeString(rules, "- {name: over_range, sensors: \"" + hot.id() + "\", metric: " + hot.type()
+                + ", above: " + hot.max() + "}\n"
+                + "- {name: silent, sensors: \"" + profiles.get(1).id() + "\", silent_for: " + silentMs + "ms}\n");
+        return rules;
+    }
+
+    /** What fired and resolved during the run, per rule, and what still fires. */
+    private static void printAlerts(PrintWriter out, Collector collector, CollectorMetrics m) {
+        StringBuilder line = new StringBuilder("alerts:");
+        for (var rule : collector.alerting().engine().rules()) {
+            line.append(' ').append(rule.name()).append(" fired=").append(m.alertEvents(rule.name(), "firing"))
+                    .append(" resolved=").append(m.alertEvents(rule.name(), "resolved"));
+        }
+        line.append("; firing now=").append(collector.alerting().engine().active().size());
+        out.println(line);
+        out.flush();
     }
 
     private static void printDatabase(PrintWriter out, CollectorConfig config, boolean ready, Instant since,
@@ -127,6 +162,13 @@ public final class DemoCommand implements Callable<Integer> {
             try (ResultSet rs = rejected.executeQuery()) {
                 rs.next();
                 line.append("; rejected_messages=").append(rs.getLong(1));
+            }
+            try (PreparedStatement alerts = c.prepareStatement("SELECT count(*) FROM alerts WHERE at >= ?")) {
+                alerts.setTimestamp(1, Timestamp.from(since));
+                try (ResultSet rs = alerts.executeQuery()) {
+                    rs.next();
+                    line.append("; alerts=").append(rs.getLong(1));
+                }
             }
             out.println(line);
             out.println(embedded ? "(embedded services stop with the demo; with Mosquitto and PostgreSQL running, the data stays)"

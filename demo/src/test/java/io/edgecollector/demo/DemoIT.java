@@ -66,7 +66,7 @@ class DemoIT {
         assertTrue(published.find());
         assertTrue(r.output().contains("written_and_acked=" + published.group(1)), r.output());
         assertFalse(Ports.listening(mqtt) || Ports.listening(pg), "the embedded services stop with the demo");
-        assertTrue(Files.size(Files.list(dir.resolve("data/raw")).filter(f -> f.toString().endsWith(".jsonl"))
+        assertTrue(Files.size(Files.list(dir.resolve("data/raw")).filter(f -> f.getFileName().toString().startsWith("raw_") && f.toString().endsWith(".jsonl"))
                 .findFirst().orElseThrow()) > 0, "raw file written");
     }
 

@@ -26,6 +26,8 @@ public final class ReadingGenerator {
     private final double[] level;
     private long sequence;
     private long malformedCount;
+    private Episodes episodes = Episodes.NONE;
+    private long startMillis = Long.MIN_VALUE;
 
     /**
      * @param millis whether timestamps are epoch milliseconds (for rates above one reading per
@@ -48,8 +50,20 @@ public final class ReadingGenerator {
         }
     }
 
+    /** Plays the episodes (a sensor over its limit, another silent) from the first reading on. */
+    public ReadingGenerator withEpisodes(Episodes e) {
+        this.episodes = e;
+        return this;
+    }
+
     /** The next message, for the sensor whose turn it is, stamped at nowMillis. */
     public Message next(long nowMillis) {
+        if (startMillis == Long.MIN_VALUE) {
+            startMillis = nowMillis;
+        }
+        if (episodes.silent(nowMillis - startMillis) && sensors.size() > 1 && sequence % sensors.size() == 1) {
+            sequence++;
+        }
         int index = (int) (sequence % sensors.size());
         SensorProfile sensor = sensors.get(index);
         long seq = sequence++;
@@ -69,6 +83,9 @@ public final class ReadingGenerator {
         }
         long ts = nextTs(sensor.id(), nowMillis);
         double value = wander(index, sensor);
+        if (index == 0 && episodes.crossing(nowMillis - startMillis)) {
+            return remember(reading(sensor, index, ts, sensor.max() + (sensor.max() - sensor.min()) / 10, Kind.OUT_OF_RANGE));
+        }
         if (dice < (edge += faults.outOfRange())) {
             return remember(reading(sensor, index, ts, sensor.max() + (sensor.max() - sensor.min()) * (0.1 + random.nextDouble()),
                     Kind.OUT_OF_RANGE));

@@ -33,8 +33,17 @@ public final class Simulator {
                                     double ratePerSensor, long count, Duration duration,
                                     BooleanSupplier stop, Progress progress)
             throws MqttException, InterruptedException, IOException {
+        return sensors(target, sensors, faults, Episodes.NONE, seed, ratePerSensor, count, duration, stop, progress);
+    }
+
+    /** As above, with episodes: the first sensor crossing its limit and the second going silent, in turn. */
+    public static RunResult sensors(Target target, List<SensorProfile> sensors, Faults faults, Episodes episodes,
+                                    long seed, double ratePerSensor, long count, Duration duration,
+                                    BooleanSupplier stop, Progress progress)
+            throws MqttException, InterruptedException, IOException {
         boolean millis = ratePerSensor <= 0 || ratePerSensor > 1;
-        ReadingGenerator generator = new ReadingGenerator(sensors, faults, seed, millis, target.topicPrefix());
+        ReadingGenerator generator = new ReadingGenerator(sensors, faults, seed, millis, target.topicPrefix())
+                .withEpisodes(episodes);
         try (Publisher publisher = connect(target)) {
             return Simulation.run(publisher, generator::next, Simulation.steady(ratePerSensor * sensors.size()),
                     count, duration, stop, progress);

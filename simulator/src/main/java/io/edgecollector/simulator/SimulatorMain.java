@@ -83,6 +83,10 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--unknown-sensor", defaultValue = "0", description = "fraction of readings from unregistered sensors")
     double unknownSensor;
 
+    @Option(names = "--episodes", description = "every PERIOD (e.g. 2m): Sensor 1 goes above its range's max in the "
+            + "second quarter and Sensor 2 falls silent in the third, to see alerts fire and resolve")
+    String episodes;
+
     @Option(names = "--replay", description = "replay a CSV dataset (occupancy layout) instead of simulating sensors")
     Path replay;
 
@@ -137,7 +141,8 @@ public final class SimulatorMain implements Callable<Integer> {
             System.out.println("publishing " + profiles.size() + " sensors at " + (perSensor > 0 ? perSensor + "/s each" : "full speed")
                     + " to " + brokerUrl);
             try (Progress progress = Progress.start("publish", Progress.Unit.MESSAGES, limit == null ? Math.max(0, count) : 0)) {
-                result = Simulator.sensors(target, profiles, faults, seed, perSensor, count, limit, stop::get, progress);
+                Episodes e = episodes == null ? Episodes.NONE : new Episodes(parseDuration(episodes));
+                result = Simulator.sensors(target, profiles, faults, e, seed, perSensor, count, limit, stop::get, progress);
             }
         }
         System.out.println(result.summary());

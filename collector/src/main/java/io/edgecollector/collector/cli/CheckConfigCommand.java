@@ -26,7 +26,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
         SensorRegistry registry = SensorRegistry.load(config.sensorsFile(), Validators.shared());
         var out = spec.commandLine().getOut();
         out.print(config.describe());
-        out.println("configuration OK (" + registry.size() + " sensors registered)");
+        out.println("configuration OK (" + registry.size() + " sensors registered, " + config.alertRules().size()
+                + " alert rules" + (config.alertRules().isEmpty() ? "" : ": " + String.join(", ",
+                config.alertRules().stream().map(io.edgecollector.collector.alert.AlertRule::name).toList())) + ")");
         out.flush();
         return 0;
     }

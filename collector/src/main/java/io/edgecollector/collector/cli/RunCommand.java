@@ -44,17 +44,21 @@ public final class RunCommand implements Callable<Integer> {
              Lifecycle ops = new Lifecycle(Duration.ofSeconds(5))) {
             CollectorStatus status = collector.status();
             metrics.watch(status::backlogBytes, status::backlogMessages, status::isSubscribed, status::isDatabaseReady);
+            metrics.watchAlerts(collector.alerting().engine()::firingByRule);
             if (config.httpPort() != 0) {
                 // up before the broker is reached, so a stuck start is visible
                 StatusServer server = StatusServer.bind(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),
                         status, Access.of(config));
+                server.addJson("/alerts", collector.alerting()::activeJson);
                 ops.start(Dashboard.mount(server, config, status, metrics));
                 ops.start(server);
-                LOG.info("event=http_listening bind={} port={} paths=/,/api/sensors,/api/series,/api/status,/metrics,"
-                        + "/health,/ready access={}", config.httpBind(), server.port(),
+                LOG.info("event=http_listening bind={} port={} paths=/,/api/sensors,/api/series,/api/status,/alerts,"
+                        + "/metrics,/health,/ready access={}", config.httpBind(), server.port(),
                         Access.of(config) == null ? "open" : "required");
             }
             ops.start(new StatusLog(config.statusInterval(), metrics, status));
+            // SIGHUP: the sensor registry and the alert rules again (issue 12)
+            Hangup.onSignal(() -> collector.reload(options.load()));
             collector.start(UNTIL_STOPPED);
             Optional<Supervisor.Failure> failure = supervisor.await();
             LOG.info("event=stopping received={} acked={}", metrics.received(), metrics.acked());

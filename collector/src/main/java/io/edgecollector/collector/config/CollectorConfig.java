@@ -1,5 +1,7 @@
 package io.edgecollector.collector.config;
 
+import io.edgecollector.collector.alert.AlertRule;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,11 +44,17 @@ public record CollectorConfig(
         Secret dashboardDbPassword,
         Duration silentAfter,
         Duration statusInterval,
+        Path alertsFile,
+        String alertsTopicPrefix,
+        URI alertsWebhookUrl,
+        Secret alertsWebhookToken,
+        List<AlertRule> alertRules,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
         topics = List.copyOf(topics);
         missingSentinels = List.copyOf(missingSentinels);
+        alertRules = List.copyOf(alertRules);
         sources = Map.copyOf(sources);
     }
 
@@ -127,6 +135,10 @@ public record CollectorConfig(
             case DASHBOARD_DB_PASSWORD -> dashboardDbPassword.toString();
             case DASHBOARD_SILENT_AFTER -> Durations.format(silentAfter);
             case STATUS_INTERVAL -> Durations.format(statusInterval);
+            case ALERTS_FILE -> alertsFile == null ? "" : alertsFile.toString();
+            case ALERTS_TOPIC_PREFIX -> alertsTopicPrefix;
+            case ALERTS_WEBHOOK_URL -> alertsWebhookUrl == null ? "" : Secret.maskUrl(alertsWebhookUrl.toString());
+            case ALERTS_WEBHOOK_TOKEN -> alertsWebhookToken.toString();
         };
     }
 }

@@ -3,6 +3,8 @@ package io.edgecollector.collector.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.edgecollector.collector.alert.AlertRule;
+import io.edgecollector.collector.alert.AlertRules;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,6 +31,9 @@ public final class ConfigLoader {
 
     private final Map<Setting, String> values = new EnumMap<>(Setting.class);
     private final Map<Setting, String> sources = new EnumMap<>(Setting.class);
+    /** The alerts: list of the config file, and the file, while loading. */
+    private JsonNode yamlRules;
+    private String yamlRulesSource;
 
     private ConfigLoader() {
     }
@@ -84,6 +89,7 @@ public final class ConfigLoader {
         if (!root.isObject()) {
             throw new ConfigException("config file " + file + ": expected a mapping of keys to values");
         }
+        takeAlertRules((com.fasterxml.jackson.databind.node.ObjectNode) root, file);
         Map<String, String> flat = new LinkedHashMap<>();
         flatten("", root, flat, file);
         flat.forEach((key, value) -> {
@@ -93,6 +99,56 @@ public final class ConfigLoader {
             }
             set(s, value, "config file " + file);
         });
+    }
+
+    /**
+     * alerts: is either the list of rules, or a mapping of the alert settings (topic_prefix,
+     * webhook_url, webhook_token) that may hold the list under rules:. The list is taken out here;
+     * the settings stay for the Setting table.
+     */
+    private void takeAlertRules(com.fasterxml.jackson.databind.node.ObjectNode root, Path file) {
+        JsonNode alerts = root.get("alerts");
+        if (alerts == null) {
+            return;
+        }
+        if (alerts.isArray()) {
+            yamlRules = root.remove("alerts");
+        } else if (alerts.isObject() && alerts.has("rules")) {
+            yamlRules = ((com.fasterxml.jackson.databind.node.ObjectNode) alerts).remove("rules");
+        }
+        yamlRulesSource = "config file " + file;
+    }
+
+    /** The rules of alerts_file (a list, or a mapping with the list under alerts:), else of the config file. */
+    private List<AlertRule> alertRules(Path alertsFile) {
+        if (alertsFile == null) {
+            return AlertRules.parse(yamlRules, yamlRulesSource);
+        }
+        if (yamlRules != null && !yamlRules.isNull()) {
+            throw new ConfigException("alert rules are set twice: in " + yamlRulesSource + " (alerts:) and in "
+                    + Setting.ALERTS_FILE.key() + "=" + alertsFile + "; keep one");
+        }
+        return readAlertsFile(alertsFile);
+    }
+
+    /** The rules of an alerts file; a problem is a ConfigException naming the file, rule and key. */
+    public static List<AlertRule> readAlertsFile(Path alertsFile) {
+        String source = Setting.ALERTS_FILE.key() + " " + alertsFile;
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(alertsFile.toFile());
+        } catch (IOException e) {
+            String why = Files.exists(alertsFile) ? firstLine(e.getMessage()) : "file not found";
+            throw new ConfigException(source + ": " + why, e);
+        }
+        if (root != null && root.isObject()) {
+            JsonNode alerts = root.get("alerts");
+            root = alerts != null && alerts.isObject() ? alerts.get("rules") : alerts;
+            if (root == null) {
+                throw new ConfigException(source + ": expected a list of rules, or alerts: with the list");
+            }
+        }
+        return AlertRules.parse(root, source);
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
@@ -153,6 +209,11 @@ public final class ConfigLoader {
                 new Secret(values.get(Setting.DASHBOARD_DB_PASSWORD)),
                 get(Setting.DASHBOARD_SILENT_AFTER, v -> duration(v, Duration.ofSeconds(1), Duration.ofDays(365))),
                 get(Setting.STATUS_INTERVAL, v -> duration(v, Duration.ZERO, Duration.ofDays(1))),
+                get(Setting.ALERTS_FILE, v -> v.isEmpty() ? null : Path.of(v)),
+                get(Setting.ALERTS_TOPIC_PREFIX, ConfigLoader::topicPrefix),
+                get(Setting.ALERTS_WEBHOOK_URL, ConfigLoader::webhookUrl),
+                new Secret(values.get(Setting.ALERTS_WEBHOOK_TOKEN)),
+                alertRules(values.get(Setting.ALERTS_FILE).isEmpty() ? null : Path.of(values.get(Setting.ALERTS_FILE))),
                 sources));
     }
 
@@ -262,6 +323,28 @@ public final class ConfigLoader {
             return v;
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("is not an IP address");
+        }
+    }
+
+    private static String topicPrefix(String v) {
+        if (v.isEmpty() || v.contains("+") || v.contains("#") || v.startsWith("/") || v.endsWith("/")) {
+            throw new IllegalArgumentException("must be a topic name without wildcards, not starting or ending with '/'");
+        }
+        return v;
+    }
+
+    private static URI webhookUrl(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(v);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("must look like http(s)://host[:port]/path");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("is not a URL: " + e.getReason());
         }
     }
 

@@ -43,7 +43,11 @@ public enum Setting {
     DASHBOARD_DB_USER("dashboard.db_user", "", "PostgreSQL user of the dashboard's own read-only pool (e.g. a login in role analyst); empty: db.user"),
     DASHBOARD_DB_PASSWORD("dashboard.db_password", "", "password of dashboard.db_user", true),
     DASHBOARD_SILENT_AFTER("dashboard.silent_after", "2m", "the dashboard marks a sensor silent when its newest reading is older than this"),
-    STATUS_INTERVAL("status_interval", "60s", "how often the daemon logs its one-line status (rate, backlog, errors); 0s: never");
+    STATUS_INTERVAL("status_interval", "60s", "how often the daemon logs its one-line status (rate, backlog, errors); 0s: never"),
+    ALERTS_FILE("alerts_file", "", "YAML file holding the alert rules (the same list as alerts: in the config file); re-read on SIGHUP"),
+    ALERTS_TOPIC_PREFIX("alerts.topic_prefix", "alerts", "alert events are published (QoS 1, retained) on <prefix>/<sensor_id>/<metric>/<rule>"),
+    ALERTS_WEBHOOK_URL("alerts.webhook_url", "", "http(s) URL that receives each alert event as a JSON POST; empty: no webhook"),
+    ALERTS_WEBHOOK_TOKEN("alerts.webhook_token", "", "bearer token sent to alerts.webhook_url", true);
 
     private final String key;
     private final String defaultValue;

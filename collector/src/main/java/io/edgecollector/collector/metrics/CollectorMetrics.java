@@ -208,4 +208,41 @@ public class CollectorMetrics implements Metrics {
         }
         return sum;
     }
+
+    // ---- alerts (issue 12) ----
+
+    private final Counter alertEvents = Counter.builder().name("edge_collector_alert_events_total")
+            .help("alert transitions logged, by rule and state (firing, resolved)").labelNames("rule", "state")
+            .register(registry);
+    private final Counter alertDeliveryFailures = Counter.builder().name("edge_collector_alert_delivery_failures_total")
+            .help("failed deliveries of alert events, by output (mqtt, webhook, postgres); retried with backoff")
+            .labelNames("output").register(registry);
+
+    /** The firing gauge, read at scrape time: firing (rule, sensor, metric) count per rule. */
+    public void watchAlerts(java.util.function.Supplier<java.util.Map<String, Integer>> firingByRule) {
+        GaugeWithCallback.builder().name("edge_collector_alerts_firing")
+                .help("(sensor, metric) pairs for which the rule fires now").labelNames("rule")
+                .callback(cb -> firingByRule.get().forEach((rule, n) -> cb.call(n, rule))).register(registry);
+        for (String output : new String[] {"mqtt", "webhook", "postgres"}) {
+            alertDeliveryFailures.initLabelValues(output);
+        }
+    }
+
+    @Override
+    public void alertEvent(String rule, String state) {
+        alertEvents.labelValues(rule, state).inc();
+    }
+
+    @Override
+    public void alertDeliveryFailed(String output) {
+        alertDeliveryFailures.labelValues(output).inc();
+    }
+
+    public long alertEvents(String rule, String state) {
+        return alertEvents.labelValues(rule, state).getLongValue();
+    }
+
+    public long alertDeliveryFailures(String output) {
+        return alertDeliveryFailures.labelValues(output).getLongValue();
+    }
 }

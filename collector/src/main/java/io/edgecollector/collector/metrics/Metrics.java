@@ -39,4 +39,12 @@ public interface Metrics {
 
     default void loadFailed() {
     }
+
+    /** An alert event is durable in the alert log (state: firing or resolved). */
+    default void alertEvent(String rule, String state) {
+    }
+
+    /** An alert output (mqtt, webhook, postgres) failed to deliver; it retries. */
+    default void alertDeliveryFailed(String output) {
+    }
 }

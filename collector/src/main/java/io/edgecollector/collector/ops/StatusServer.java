@@ -111,6 +111,16 @@ public final class StatusServer implements Component {
         return routed.contains(path);
     }
 
+    /** Serves GET path with the JSON the supplier gives at each request (e.g. /alerts); behind the access filter, like any route. */
+    public StatusServer addJson(String path, java.util.function.Supplier<ObjectNode> body) {
+        route(path, ex -> {
+            if (!refused(ex, path)) {
+                sendJson(ex, 200, body.get());
+            }
+        });
+        return this;
+    }
+
     @Override
     public String name() {
         return "http";

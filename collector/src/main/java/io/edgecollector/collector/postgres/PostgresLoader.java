@@ -43,7 +43,7 @@ public final class PostgresLoader implements Component {
     }
 
     private final Database db;
-    private final SensorRegistry registry;
+    private volatile SensorRegistry registry;
     private final Path rawDir;
     private final String instanceId;
     private final Metrics metrics;
@@ -89,6 +89,21 @@ public final class PostgresLoader implements Component {
         offsets.clear();
         ready = true;
         LOG.info("event=database_ready schema_version={} sensors_synced={}", version, registry.size());
+    }
+
+    /**
+     * The registry re-read on SIGHUP: synced to the sensors table now when the database is
+     * ready (else at the next prepare).
+     */
+    public void useRegistry(SensorRegistry newRegistry) {
+        this.registry = newRegistry;
+        if (ready) {
+            try {
+                SensorSync.sync(db.pool(), newRegistry);
+            } catch (SQLException e) {
+                LOG.warn("event=sensors_sync_failed cause=\"{}\"; synced when the database is prepared again", e.getMessage());
+            }
+        }
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 public final class MessageProcessor {
     private final ReadingMapper mapper;
     private final Validator validator;
-    private final SensorRegistry registry;
+    private volatile SensorRegistry registry;
     private final QualityRules rules;
 
     public MessageProcessor(ReadingMapper mapper, Validator validator, SensorRegistry registry, QualityRules rules) {
@@ -29,6 +29,11 @@ public final class MessageProcessor {
         this.validator = validator;
         this.registry = registry;
         this.rules = rules;
+    }
+
+    /** The registry re-read on SIGHUP: messages processed from now on are flagged against it. */
+    public void useRegistry(SensorRegistry newRegistry) {
+        this.registry = newRegistry;
     }
 
     public MappedMessage process(RawMessage message) {

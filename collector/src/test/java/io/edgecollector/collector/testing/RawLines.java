@@ -19,7 +19,7 @@ public final class RawLines {
 
     public static List<Path> files(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().startsWith("raw_") && p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -31,7 +31,7 @@ public final class RawLines {
             return out;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("raw_") && p.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
                 out.addAll(Files.readAllLines(f));
             }
         } catch (IOException e) {

@@ -37,12 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Loading into PostgreSQL: exactly once, through crashes and outages, with the right flags. */
-class PostgresIT {
+public class PostgresIT {
     static final Faults FAULTS = new Faults(0.05, 0.05, 0.05, 0.03, 0.03);
     static final String ROWS = "SELECT count(*) FROM measurements";
     static final String REJECTIONS = "SELECT count(*) FROM rejected_messages";
 
-    static Map<String, String> flags(String broker, String prefix, Path dir, TestDatabase db) throws Exception {
+    public static Map<String, String> flags(String broker, String prefix, Path dir, TestDatabase db) throws Exception {
         Map<String, String> f = Setup.flags(broker, prefix, dir.resolve("raw"), Setup.registry(dir, 5));
         f.put("--db-url", db.url());
         return f;
@@ -79,7 +79,7 @@ class PostgresIT {
                 db.count("SELECT coalesce(sum(valid_count), 0) FROM measurements_1min"));
     }
 
-    static int cli(Map<String, String> env, StringWriter out, String... args) {
+    public static int cli(Map<String, String> env, StringWriter out, String... args) {
         CommandLine cl = CollectorMain.commandLine(env);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(out, true));

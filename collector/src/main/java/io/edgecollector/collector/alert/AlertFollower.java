@@ -1,0 +1,136 @@
+package io.edgecollector.collector.alert;
+
+import io.edgecollector.collector.metrics.Metrics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the alert log for one output on a thread of its own (collector-alerts-&lt;name&gt;), so a
+ * slow or failing output never holds up intake, loading or the other outputs: delivers from the
+ * output's checkpoint, and while delivery fails retries with capped backoff (0.2 s doubling up
+ * to 30 s), logging at most every 30 s.
+ */
+public final class AlertFollower implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertFollower.class);
+    private static final int MAX_EVENTS = 500;
+    private static final long MAX_BACKOFF_MS = 30_000;
+    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final Path dir;
+    private final String instanceId;
+    private final AlertSink sink;
+    private final Metrics metrics;
+    private final Semaphore wake = new Semaphore(0);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<String, Long> offsets = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long lastReport;
+
+    public AlertFollower(Path dir, String instanceId, AlertSink sink, Metrics metrics) {
+        this.dir = dir;
+        this.instanceId = instanceId;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.thread = new Thread(this::loop, "collector-alerts-" + sink.name());
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** New events are in the log. */
+    public void wake() {
+        wake.release();
+    }
+
+    private void loop() {
+        long backoffMs = 200;
+        while (running) {
+            try {
+                boolean progress = deliverAvailable();
+                backoffMs = 200;
+                if (!progress) {
+                    wake.tryAcquire(1, TimeUnit.SECONDS);
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                metrics.alertDeliveryFailed(sink.name());
+                report(e, backoffMs);
+                offsets.clear();
+                pause(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    private boolean deliverAvailable() throws Exception {
+        boolean progress = false;
+        for (Path f : AlertLog.files(dir, instanceId)) {
+            String name = f.getFileName().toString();
+            long offset = offsets.containsKey(name) ? offsets.get(name) : sink.checkpoint(name);
+            offsets.put(name, offset);
+            List<AlertLog.Located> lines = AlertLog.readAfter(dir, instanceId, new RawPosition(name, offset), MAX_EVENTS);
+            List<AlertEvent> events = new ArrayList<>();
+            long end = offset;
+            for (AlertLog.Located l : lines) {
+                if (!l.file().equals(name)) {
+                    break;
+                }
+                events.add(l.entry().event());
+                end = l.end();
+            }
+            if (end > offset && running) {
+                sink.deliver(name, events, end);
+                offsets.put(name, end);
+                progress = true;
+            }
+        }
+        return progress;
+    }
+
+    private void report(Exception e, long backoffMs) {
+        long now = System.nanoTime();
+        if (lastReport == 0 || now - lastReport >= REPORT_EVERY_NANOS) {
+            lastReport = now;
+            LOG.warn("event=alert_delivery_failed output={} cause=\"{}\" retry_in={}ms; events wait in the alert log",
+                    sink.name(), e.getMessage(), backoffMs);
+        }
+    }
+
+    /** Backs off; only close() cuts it short. */
+    private void pause(long ms) {
+        try {
+            stopped.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Stops after the current delivery (bounded wait), then closes the output. */
+    @Override
+    public void close() {
+        running = false;
+        stopped.countDown();
+        wake.release();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sink.close();
+    }
+}
