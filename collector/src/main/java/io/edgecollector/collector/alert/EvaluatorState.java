@@ -1,5 +1,6 @@
 package io.edgecollector.collector.alert;
 
+import io.edgecollector.collector.config.AlertRule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.edgecollector.collector.alert;
 
+import io.edgecollector.collector.config.AlertRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.edgecollector.collector.alert;
 
+import io.edgecollector.collector.config.AlertRule;
+
 /**
  * The state of one (rule, sensor, metric): ok or firing. For a threshold held {@code for} a
  * while, since when the condition has held ({@link #NONE} when it does not); for a silence,

@@ -1,5 +1,6 @@
 package io.edgecollector.collector.cli;
 
+import io.edgecollector.collector.config.AlertRule;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
@@ -28,7 +29,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
         out.print(config.describe());
         out.println("configuration OK (" + registry.size() + " sensors registered, " + config.alertRules().size()
                 + " alert rules" + (config.alertRules().isEmpty() ? "" : ": " + String.join(", ",
-                config.alertRules().stream().map(io.edgecollector.collector.alert.AlertRule::name).toList())) + ")");
+                config.alertRules().stream().map(AlertRule::name).toList())) + ")");
         out.flush();
         return 0;
     }

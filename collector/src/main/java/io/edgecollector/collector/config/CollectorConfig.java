@@ -1,6 +1,5 @@
 package io.edgecollector.collector.config;
 
-import io.edgecollector.collector.alert.AlertRule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,6 @@ package io.edgecollector.collector.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.edgecollector.collector.alert.AlertRule;
-import io.edgecollector.collector.alert.AlertRules;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

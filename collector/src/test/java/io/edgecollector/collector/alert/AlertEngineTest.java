@@ -1,5 +1,6 @@
 package io.edgecollector.collector.alert;
 
+import io.edgecollector.collector.config.AlertRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;

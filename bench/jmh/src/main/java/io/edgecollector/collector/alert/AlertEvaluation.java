@@ -1,5 +1,6 @@
 package io.edgecollector.collector.alert;
 
+import io.edgecollector.collector.config.AlertRule;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.validate.Quality;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.edgecollector.collector.alert;
+package io.edgecollector.collector.config;
 
 import java.time.Duration;
 
@@ -22,16 +22,16 @@ public record AlertRule(String name, String sensors, String metric, Double above
     }
 
     /** The level below which an above-alert resolves: clear_below, or the limit itself. */
-    double clearBelowOrLimit() {
+    public double clearBelowOrLimit() {
         return clearBelow != null ? clearBelow : above;
     }
 
     /** The level above which a below-alert resolves: clear_above, or the limit itself. */
-    double clearAboveOrLimit() {
+    public double clearAboveOrLimit() {
         return clearAbove != null ? clearAbove : below;
     }
 
-    long forMillis() {
+    public long forMillis() {
         return forDuration == null ? 0 : forDuration.toMillis();
     }
 }

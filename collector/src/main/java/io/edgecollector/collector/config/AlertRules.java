@@ -1,8 +1,6 @@
-package io.edgecollector.collector.alert;
+package io.edgecollector.collector.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgecollector.collector.config.ConfigException;
-import io.edgecollector.collector.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

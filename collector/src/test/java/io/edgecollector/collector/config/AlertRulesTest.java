@@ -1,4 +1,4 @@
-package io.edgecollector.collector.alert;
+package io.edgecollector.collector.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgecollector.collector.CollectorMain;
-import io.edgecollector.collector.config.CollectorConfig;
-import io.edgecollector.collector.config.ConfigException;
-import io.edgecollector.collector.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
