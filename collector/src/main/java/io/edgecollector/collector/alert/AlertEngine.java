@@ -69,6 +69,8 @@ public final class AlertEngine implements AutoCloseable {
     private boolean changed;
     /** Events decided but not in the alert log (it refused them while closing): no snapshot may cover them. */
     private boolean unlogged;
+    /** The first start's snapshot, when the raw directory refused it at construction. */
+    private AlertSnapshot pendingFirst;
 
     public AlertEngine(Path rawDir, String instanceId, List<AlertRule> rules, Collection<String> registered,
                        MessageProcessor processor, Clock clock, Metrics metrics) throws IOException {
@@ -90,8 +92,17 @@ public final class AlertEngine implements AutoCloseable {
         this.evaluator = new AlertEvaluator(rules, registered, clock.instant());
         if (AlertSnapshot.read(snapshotFile) == null) {
             // first start with alerting: rules judge what arrives from now on, not the history
-            java.nio.file.Files.createDirectories(rawDir);
-            new AlertSnapshot(EvaluatorState.write(evaluator), rawEnd, log.end()).write(snapshotFile);
+            AlertSnapshot first = new AlertSnapshot(EvaluatorState.write(evaluator), rawEnd, log.end());
+            try {
+                java.nio.file.Files.createDirectories(rawDir);
+                first.write(snapshotFile);
+            } catch (IOException e) {
+                // the raw directory refuses files now (intake waits and retries the same way): alerting
+                // starts when it takes them; the daemon must not refuse to start for it
+                pendingFirst = first;
+                LOG.warn("event=alerts_state_deferred dir={} cause=\"{}\"; alerts start once the raw directory takes files",
+                        rawDir, e.toString());
+            }
         }
         this.thread = new Thread(this::run, "collector-alerts");
     }
@@ -170,6 +181,11 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     private void recover() throws IOException {
+        if (pendingFirst != null) {
+            java.nio.file.Files.createDirectories(rawDir);
+            pendingFirst.write(snapshotFile);
+            pendingFirst = null;
+        }
         AlertSnapshot snap = AlertSnapshot.read(snapshotFile);
         List<AlertEvent> resolved = new ArrayList<>();
         AlertEvaluator restored = EvaluatorState.read(snap.state(), rules, registered, clock.instant(), resolved);
