@@ -9,6 +9,8 @@ import io.edgecollector.collector.ingest.Ingestor;
 import io.edgecollector.collector.ingest.MqttIntake;
 import io.edgecollector.collector.ingest.RedeliveryDetector;
 import io.edgecollector.collector.ingest.Warmup;
+import io.edgecollector.collector.kafka.KafkaForwarder;
+import io.edgecollector.collector.kafka.KafkaOutput;
 import io.edgecollector.collector.lifecycle.Lifecycle;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
@@ -22,6 +24,8 @@ import io.edgecollector.collector.validate.SensorRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,8 @@ public final class Collector implements AutoCloseable {
     private final RawLog rawLog;
     private final Database database;
     private final PostgresLoader loader;
+    /** The Kafka output, or null when kafka.bootstrap_servers is not set. */
+    private final KafkaForwarder kafka;
     private final BatchWriter writer;
     private final Ingestor ingestor;
     private final MqttIntake intake;
@@ -76,7 +82,13 @@ public final class Collector implements AutoCloseable {
         this.database = new Database(config);
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics,
                 supervisor, this::brokerFirst);
-        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, loader::written);
+        this.kafka = KafkaOutput.forwarder(config, processor, metrics, supervisor, this::brokerFirst);
+        List<BatchWriter.FlushListener> followers = new ArrayList<>(List.of(loader::written));
+        if (kafka != null) {
+            followers.add(kafka::written);
+        }
+        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics,
+                BatchWriter.FlushListener.all(followers));
         RedeliveryDetector redeliveries = new RedeliveryDetector();
         redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
                 MqttIntake.receiveMaximum(config.batchSize())));
@@ -88,7 +100,7 @@ public final class Collector implements AutoCloseable {
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
-        this.status = new PipelineStatus(intake, writer, loader);
+        this.status = new PipelineStatus(intake, writer, loader, kafka);
         supervisor.onEnd(intake::stopIntake);
     }
 
@@ -108,6 +120,9 @@ public final class Collector implements AutoCloseable {
                 Secret.maskUrl(config.dbUrl()));
         lifecycle.start(writer);
         lifecycle.start(loader);
+        if (kafka != null) {
+            lifecycle.start(kafka);
+        }
         lifecycle.start(warmup);
         lifecycle.start(intake);
         boolean connected = intake.awaitConnected(maxWait);

@@ -42,6 +42,7 @@ public final class RunCommand implements Callable<Integer> {
              Lifecycle ops = new Lifecycle(Duration.ofSeconds(5))) {
             CollectorStatus status = collector.status();
             metrics.watch(status::backlogBytes, status::backlogMessages, status::isSubscribed, status::isDatabaseReady);
+            metrics.watchOutputs(status.outputs());
             if (config.httpPort() != 0) {
                 // up before the broker is reached, so a stuck start is visible
                 StatusServer server = ops.start(StatusServer.bind(config.httpPort(), metrics.registryWithJvm(), status));

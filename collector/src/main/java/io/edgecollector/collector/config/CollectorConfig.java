@@ -35,6 +35,7 @@ public record CollectorConfig(
         Duration deleteAfter,
         int httpPort,
         Duration statusInterval,
+        KafkaConfig kafka,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
@@ -113,6 +114,9 @@ public record CollectorConfig(
             case DELETE_AFTER -> deleteAfter == null ? "" : Durations.format(deleteAfter);
             case HTTP_PORT -> Integer.toString(httpPort);
             case STATUS_INTERVAL -> Durations.format(statusInterval);
+            case KAFKA_BOOTSTRAP_SERVERS, KAFKA_READINGS_TOPIC, KAFKA_REJECTIONS_TOPIC, KAFKA_OFFSETS_TOPIC,
+                    KAFKA_COMPRESSION, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
+                    KAFKA_SASL_PASSWORD, KAFKA_TRUSTSTORE_FILE, KAFKA_TRUSTSTORE_PASSWORD -> kafka.display(s);
         };
     }
 }

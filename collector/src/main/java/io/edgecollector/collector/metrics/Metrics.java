@@ -39,4 +39,12 @@ public interface Metrics {
 
     default void loadFailed() {
     }
+
+    /** One Kafka transaction committed: raw lines forwarded, reading records and dead letters in it. */
+    default void kafkaForwarded(long lines, long readings, long rejections, long nanos) {
+    }
+
+    /** A Kafka pass failed (retried with backoff) or stopped the daemon. */
+    default void kafkaFailed() {
+    }
 }
