@@ -46,7 +46,8 @@ final class Checkpoints {
     }
 
     /**
-     * The committed checkpoints of one transactional id: raw file name to offset. Reads the topic
+     * The committed checkpoints of one transactional id: raw file name to offset (of every
+     * transactional id, by whole key, when it is empty). Reads the topic
      * from its start up to the end it had when called, counting only committed records; waits
      * (at most the timeout) for transactions that were open then to end, so a checkpoint
      * committed just after one of them is not missed.
@@ -55,7 +56,7 @@ final class Checkpoints {
     static Map<String, Long> read(Properties consumer, Supplier<Admin> admin, String topic, String transactionalId,
                                   Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String prefix = transactionalId + "/";
+        String prefix = transactionalId.isEmpty() ? "" : transactionalId + "/";
         Map<String, Long> offsets = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumer, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {

@@ -4,7 +4,14 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.ingest.MqttIntake;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
+import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.validate.MessageProcessor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiPredicate;
+import org.apache.kafka.clients.admin.Admin;
 
 /** Builds the Kafka output from the configuration: the one entry point the pipeline's wiring needs. */
 public final class KafkaOutput {
@@ -20,6 +27,26 @@ public final class KafkaOutput {
         return new KafkaForwarder(config.kafka(), transactionalId(config), config.rawDir(), config.instanceId(),
                 recordInstanceId(config), processor, MqttIntake.receiveMaximum(config.batchSize()), metrics,
                 supervisor, gate);
+    }
+
+    /**
+     * For retention (`collector compact`): whether Kafka has a raw file forwarded up to an offset,
+     * from the checkpoints committed now. A file of instance X is looked up under the
+     * transactional id of this client id and X.
+     * @throws org.apache.kafka.common.KafkaException when Kafka cannot be asked
+     */
+    public static BiPredicate<String, Long> forwarded(CollectorConfig config) {
+        String anyInstance = "";
+        Properties consumer = KafkaClients.checkpointConsumer(config.kafka(), transactionalId(config) + "-retention");
+        try (Admin admin = Admin.create(KafkaClients.common(config.kafka(), transactionalId(config) + "-retention"))) {
+            Map<String, Long> all = Checkpoints.read(consumer, () -> admin, config.kafka().offsetsTopic(), anyInstance,
+                    Duration.ofSeconds(30));
+            return (name, end) -> {
+                String instance = RawFiles.instanceOf(Path.of(name));
+                String key = Checkpoints.key(KafkaClients.transactionalId(config.clientId(), instance), name);
+                return all.getOrDefault(key, -1L) >= end;
+            };
+        }
     }
 
     /** See {@link KafkaClients#transactionalId}. */
