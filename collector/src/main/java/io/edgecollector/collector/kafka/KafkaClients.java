@@ -67,6 +67,8 @@ public final class KafkaClients {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(MAX_BLOCK_MS));
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+        // the collector runs in 128 MB: a 10,000-line transaction takes 2-5 MB before compression
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(16 * 1024 * 1024));
         return p;
     }
 

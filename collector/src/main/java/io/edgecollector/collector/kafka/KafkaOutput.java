@@ -36,10 +36,10 @@ public final class KafkaOutput {
      * @throws org.apache.kafka.common.KafkaException when Kafka cannot be asked
      */
     public static BiPredicate<String, Long> forwarded(CollectorConfig config) {
-        String anyInstance = "";
+        String everyTransactionalId = "";
         Properties consumer = KafkaClients.checkpointConsumer(config.kafka(), transactionalId(config) + "-retention");
         try (Admin admin = Admin.create(KafkaClients.common(config.kafka(), transactionalId(config) + "-retention"))) {
-            Map<String, Long> all = Checkpoints.read(consumer, () -> admin, config.kafka().offsetsTopic(), anyInstance,
+            Map<String, Long> all = Checkpoints.read(consumer, () -> admin, config.kafka().offsetsTopic(), everyTransactionalId,
                     Duration.ofSeconds(30));
             return (name, end) -> {
                 String instance = RawFiles.instanceOf(Path.of(name));

@@ -73,7 +73,6 @@ final class KafkaRecords {
             g.writeStringField("topic", p.topic());
             g.writeStringField("payload", payloadText(chunk, line));
             g.writeStringField("reason", String.join("; ", m.rejections()));
-            g.writeStringField("reason_kind", m.reason().label());
             g.writeStringField("raw_file", rawFile);
             g.writeNumberField("raw_offset", line.fileOffset());
             g.writeBooleanField("redelivered", p.dup());

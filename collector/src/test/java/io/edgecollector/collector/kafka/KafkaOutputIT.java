@@ -131,11 +131,12 @@ class KafkaOutputIT {
             Map<String, String> flags = flags(broker.url(), prefix, dir, kafka);
             flags.put("--kafka-rejections-topic", "site1.dead-letters");
             flags.put("--instance-id", "edge7");
+            String ts = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
             try (Collector collector = Setup.started(ConfigLoader.load(null, Map.of(), flags), new CollectorMetrics());
                  Publisher p = Simulator.connect(new Simulator.Target(broker.url(), prefix + "-pub", 1, null, null))) {
                 p.publish(new Message(prefix + "/s1/temperature", "{not json".getBytes(StandardCharsets.UTF_8), Kind.MALFORMED));
                 p.publish(new Message(prefix + "/s1/temperature",
-                        "{\"sensor_id\":\"s1\",\"value\":21.5,\"ts\":\"2026-12-02T10:00:00Z\"}".getBytes(StandardCharsets.UTF_8),
+                        ("{\"sensor_id\":\"s1\",\"value\":21.5,\"ts\":\"" + ts + "\"}").getBytes(StandardCharsets.UTF_8),
                         Kind.VALID));
                 p.flush(10_000);
                 awaitCommitted(kafka, "site1.dead-letters", 1, Duration.ofSeconds(60));
@@ -145,8 +146,7 @@ class KafkaOutputIT {
             JsonNode v = JSON.readTree(dead.value());
             assertEquals(prefix + "/s1/temperature", dead.key());
             assertEquals("{not json", v.get("payload").asText());
-            assertEquals("not_json", v.get("reason_kind").asText());
-            assertTrue(v.get("reason").asText().contains("JSON"), v.toString());
+            assertTrue(v.get("reason").asText().startsWith("not JSON"), v.toString());
             assertEquals("edge7", v.get("instance_id").asText());
             assertEquals(prefix + "/s1/temperature", dead.headers().get("mqtt_topic"));
             assertTrue(dead.headers().containsKey("received_at"));
@@ -154,7 +154,7 @@ class KafkaOutputIT {
             JsonNode r = JSON.readTree(reading.value());
             assertEquals("s1", reading.key());
             assertEquals(21.5, r.get("value").asDouble());
-            assertEquals("2026-12-02T10:00:00Z", r.get("ts").asText());
+            assertEquals(ts, r.get("ts").asText());
             assertEquals("temperature", r.get("metric").asText());
             assertEquals("unknown_sensor", r.get("quality").asText());
             assertEquals(r.get("received_at").asText(), reading.headers().get("received_at"));
