@@ -14,7 +14,7 @@ lines=${1:-1000000}
 bench_workspace iot_kafka
 kafka=
 trap 'bench_cleanup; [ -n "$kafka" ] && kill "$kafka" 2>/dev/null; true' EXIT
-mvn -B -q -o dependency:build-classpath -pl collector -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+mvn -B -q -o compile dependency:build-classpath -pl collector -am -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
 cat > "$work/logback.xml" <<'XML'
 <configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><file>${LOG}</file>
 <encoder><pattern>%d %level %logger{20} %msg%n</pattern></encoder></appender>

@@ -76,6 +76,9 @@ class KafkaOutputIT {
                 assertEquals(0, published.failed());
                 long readings = published.total() - published.count(Kind.MALFORMED);
                 awaitCommitted(kafka, READINGS, readings, Duration.ofSeconds(180));
+                long dupLines = RawLines.records(raw).stream().filter(r -> r.path("dup").asBoolean(false)).count();
+                System.out.printf("kill -9 x4: published=%d raw lines=%d (dup-marked %d) readings expected=%d%n",
+                        published.total(), RawLines.count(raw), dupLines, readings);
                 assertExactlyOnceInOrder(KafkaTopic.readCommitted(kafka.bootstrapServers(), READINGS), readings, published);
                 assertEquals(published.count(Kind.MALFORMED), KafkaTopic.countCommitted(kafka.bootstrapServers(), REJECTIONS),
                         "one dead letter per malformed message; " + published.summary());
@@ -158,6 +161,35 @@ class KafkaOutputIT {
             assertEquals("temperature", r.get("metric").asText());
             assertEquals("unknown_sensor", r.get("quality").asText());
             assertEquals(r.get("received_at").asText(), reading.headers().get("received_at"));
+        }
+    }
+
+    @Test
+    void aSecondProducerWithTheSameTransactionalId_fencesTheFirst_whichStopsWithOneLine(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        try (PrivateKafka kafka = PrivateKafka.start(dir.resolve("kafka"));
+             PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
+            Map<String, String> flags = flags(broker.url(), prefix, dir, kafka);
+            io.edgecollector.collector.config.CollectorConfig config = ConfigLoader.load(null, Map.of(), flags);
+            io.edgecollector.collector.lifecycle.Supervisor supervisor = new io.edgecollector.collector.lifecycle.Supervisor();
+            try (Collector collector = new Collector(config, new CollectorMetrics(), java.time.Clock.systemUTC(), supervisor)) {
+                collector.start(Duration.ofSeconds(10));
+                CompletableFuture<RunResult> sim = Setup.publishAsync(broker.url(), prefix, Faults.NONE, 3000, 100);
+                awaitCommitted(kafka, READINGS, 100, Duration.ofSeconds(60));
+                java.util.Properties p = new java.util.Properties();
+                p.put("bootstrap.servers", kafka.bootstrapServers());
+                p.put("transactional.id", KafkaOutput.transactionalId(config));
+                try (var zombieKiller = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                    zombieKiller.initTransactions();
+                    assertTrue(supervisor.await(Duration.ofSeconds(60)), "the fenced collector stops");
+                }
+                var failure = supervisor.failure().orElseThrow();
+                assertEquals("kafka", failure.component());
+                assertTrue(KafkaErrors.isFatal(failure.cause()), failure.message());
+                sim.get();
+            }
         }
     }
 
