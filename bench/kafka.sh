@@ -13,7 +13,8 @@ lines=${1:-1000000}
 . bench/private-broker.sh
 bench_workspace iot_kafka
 kafka=
-trap 'bench_cleanup; [ -n "$kafka" ] && kill "$kafka" 2>/dev/null; true' EXIT
+stop_kafka() { [ -n "$kafka" ] && kill "$kafka" 2>/dev/null && wait "$kafka" 2>/dev/null; true; }
+trap 'stop_kafka; bench_cleanup' EXIT
 mvn -B -q -o compile dependency:build-classpath -pl collector -am -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
 cat > "$work/logback.xml" <<'XML'
 <configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><file>${LOG}</file>
