@@ -4,7 +4,9 @@
 # local Apache Kafka 4.1.1 (KRaft, one node, from the test classpath) with the collector's
 # defaults (transactions of 10,000 lines, zstd). The database is away on purpose: Kafka
 # forwarding does not wait on it. Prints the rate from the first committed transaction to the
-# last, and with the JVM start and Kafka handshake included.
+# last, and with the JVM start and Kafka handshake included. Then the effect on live
+# publish-to-queryable latency: bench/latency.sh at 2000 msg/s for LATENCY_SECONDS (default 30)
+# without, then with the Kafka output on (LATENCY_SECONDS=0: skip).
 # Usage: bench/kafka.sh [LINES]   (run it under the test lock: it loads both cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,3 +83,13 @@ awk -v l="$lines" -v s="$start" -v f="$first" -v fn="$first_n" -v e="$end" -v r=
   printf "  %.2f s from the first commit to the last: %.0f readings/s (%.0f lines/s)\n", t, r * (l - fn) / l / t, (l - fn) / t;
   printf "  %.2f s wall from the collector start (JVM start, Kafka handshake included): %.0f readings/s\n", w, r / w;
 }'
+kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
+collector=
+latency_seconds=${LATENCY_SECONDS:-30}
+if [ "$latency_seconds" -gt 0 ]; then
+  echo "live latency without the Kafka output:"
+  bench/latency.sh 2000 "$latency_seconds" | grep -E 'publish-to-queryable|published'
+  echo "live latency with the Kafka output on (same Kafka):"
+  COLLECTOR_ARGS="--kafka-bootstrap-servers 127.0.0.1:$kport" bench/latency.sh 2000 "$latency_seconds" \
+    | grep -E 'publish-to-queryable|published'
+fi

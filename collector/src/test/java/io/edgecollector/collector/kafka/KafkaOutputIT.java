@@ -145,6 +145,14 @@ class KafkaOutputIT {
                 awaitCommitted(kafka, "site1.dead-letters", 1, Duration.ofSeconds(60));
                 awaitCommitted(kafka, READINGS, 1, Duration.ofSeconds(30));
             }
+            // retention asks the same checkpoints: this file is forwarded to its end, and no further
+            io.edgecollector.collector.config.CollectorConfig config = ConfigLoader.load(null, Map.of(), flags);
+            Path file = io.edgecollector.collector.rawlog.RawFiles.list(dir.resolve("raw"), "edge7").get(0);
+            long end = io.edgecollector.collector.rawlog.RawFiles.wholeLinesEnd(file);
+            var forwarded = KafkaOutput.forwarded(config);
+            assertTrue(forwarded.test(file.getFileName().toString(), end), "forwarded to its end");
+            assertFalse(forwarded.test(file.getFileName().toString(), end + 1), "not beyond");
+            assertFalse(forwarded.test("raw_20200101_edge7.jsonl", 1L), "a file never forwarded");
             KafkaTopic.Seen dead = KafkaTopic.readCommitted(kafka.bootstrapServers(), "site1.dead-letters").get(0);
             JsonNode v = JSON.readTree(dead.value());
             assertEquals(prefix + "/s1/temperature", dead.key());
