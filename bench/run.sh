@@ -2,7 +2,8 @@
 # Every benchmark in one run, on this machine: backlog drain against mosquitto_sub and bare Paho,
 # live latency at 2,000 msg/s for 60 s, start-up against an existing database (with and without
 # an AppCDS archive), compaction of a 1,000,000-line day, and the JMH microbenchmarks of the
-# per-message hot paths. About 6 minutes.
+# per-message hot paths, and the Kafka output (a 1,000,000-line backlog forwarded, live latency
+# with and without it). About 9 minutes.
 # Each part uses private brokers and its own databases, and removes them afterwards.
 # Usage: bench/run.sh
 set -euo pipefail
@@ -19,3 +20,5 @@ echo "== compaction (bench/compaction.sh 1000000)"
 bash bench/compaction.sh 1000000
 echo "== hot paths, per message (bench/hotpaths.sh)"
 bash bench/hotpaths.sh
+echo "== Kafka output (bench/kafka.sh 1000000)"
+bash bench/kafka.sh 1000000
