@@ -4,6 +4,7 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+COPY common common
 COPY simulator simulator
 COPY collector collector
 # the demo module (embedded broker and PostgreSQL) is not built into images; Maven only needs its pom

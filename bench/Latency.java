@@ -33,7 +33,7 @@ public class Latency {
             try {
                 return Simulator.sensors(new Simulator.Target(broker, "bench-latency-pub", 1, null, null, "bench"),
                         SensorProfile.defaults(sensors), Faults.NONE, 3, rate / sensors, 0, Duration.ofSeconds(seconds),
-                        () -> false, io.edgecollector.progress.Progress.NONE);
+                        () -> false, io.edgecollector.common.Progress.NONE);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -44,7 +44,8 @@ public class Latency {
         long[] worstBySecond = new long[seconds + 1];
         long start = System.currentTimeMillis();
         long nextReport = start + 10_000;
-        Timestamp seen = Timestamp.from(Instant.EPOCH);
+        // rows received before this run (an earlier run, generated history) are not this run's
+        Timestamp seen = Timestamp.from(Instant.ofEpochMilli(start));
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
              PreparedStatement p = c.prepareStatement(
                      "SELECT ts, received_at FROM measurements WHERE received_at > ? ORDER BY received_at")) {

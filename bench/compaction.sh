@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Compaction benchmark: one simulated day of raw JSONL (default 1,000,000 lines) compacted to
-# Parquet in a fresh JVM; prints the rate and the Parquet/JSONL size ratio.
+# Parquet in a fresh JVM, started as the compaction timer starts it (bin/edge-collector: -Xmx512m);
+# prints the rate, the Parquet/JSONL size ratio and the peak RSS of the compacting JVM.
 # Usage: bench/compaction.sh [LINES]   (builds the jars first if they are missing)
+#   COLLECTOR_JAVA_OPTS: more JVM options (a smaller heap, e.g. -Xmx64m, shows what it needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines=${1:-1000000}
-[ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
+[ -f collector/target/collector.jar ] && [ -f simulator/target/simulator.jar ] || mvn -B -q package -DskipTests
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 day=$(date -u -d yesterday +%F)
-java -cp collector/target/collector.jar bench/GenerateRawDay.java "$work/raw" "$day" "$lines"
+java -cp collector/target/collector.jar:simulator/target/simulator.jar bench/GenerateRawDay.java "$work/raw" "$day" "$lines"
 raw_bytes=$(stat -c %s "$work"/raw/*.jsonl)
 start=$(date +%s.%N)
-java -jar collector/target/collector.jar compact --date "$day" --raw-dir "$work/raw" --lake-dir "$work/lake" \
+/usr/bin/time -f %M -o "$work/rss" bin/edge-collector compact --date "$day" --raw-dir "$work/raw" --lake-dir "$work/lake" \
   --sensors-file config/sensors.json --db-url jdbc:postgresql://127.0.0.1:1/none
 end=$(date +%s.%N)
 parquet_bytes=$(du -cb "$work"/lake/measurements/date="$day"/*.parquet | tail -1 | cut -f1)
 rollup_bytes=$(du -cb "$work"/lake/rollups_1h/date="$day"/*.parquet | tail -1 | cut -f1)
+rss_kb=$(tail -1 "$work/rss")
+awk -v k="$rss_kb" -v opts="-Xmx512m ${COLLECTOR_JAVA_OPTS:-}" 'BEGIN { printf "compaction peak RSS: %.0f MB (%s)\n", k / 1024, opts }'
 awk -v l="$lines" -v s="$start" -v e="$end" -v r="$raw_bytes" -v p="$parquet_bytes" -v u="$rollup_bytes" 'BEGIN {
   t = e - s;
   printf "compaction: %d lines in %.2f s wall, JVM start included (%.0f lines/s)\n", l, t, l / t;

@@ -21,6 +21,6 @@ java "${collector_jvm[@]}" -jar collector/target/collector.jar run --broker-url 
   > "$log" 2>&1 & collector=$!
 until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.02; done
 echo "collector start-up to subscribed (no backlog): $(echo "$(date +%s.%N) - $start" | bc | sed 's/^\./0./' | cut -c1-4) s"
-java -cp collector/target/collector.jar bench/Latency.java "tcp://127.0.0.1:$port" \
+java -cp collector/target/collector.jar:simulator/target/simulator.jar bench/Latency.java "tcp://127.0.0.1:$port" \
   "jdbc:postgresql://127.0.0.1:5432/$db" "$rate" "$seconds"
 echo "collector peak RSS: $(( $(awk '/VmHWM/ {print $2}' /proc/$collector/status) / 1024 )) MB (${collector_jvm[*]})"

@@ -4,11 +4,13 @@ import io.edgecollector.collector.cli.CheckConfigCommand;
 import io.edgecollector.collector.cli.CompactCommand;
 import io.edgecollector.collector.cli.ConfigOptions;
 import io.edgecollector.collector.cli.DbCommand;
-import io.edgecollector.collector.cli.DemoCommand;
+import io.edgecollector.collector.cli.DemoHintCommand;
+import io.edgecollector.collector.cli.ImportCommand;
 import io.edgecollector.collector.cli.ReplayCommand;
 import io.edgecollector.collector.cli.RunCommand;
 import io.edgecollector.collector.config.ConfigException;
 import io.edgecollector.collector.validate.Validators;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,7 @@ import picocli.CommandLine;
 /** Entry point: `java -jar collector.jar <command>`. */
 @Command(name = "collector", mixinStandardHelpOptions = true, version = "edge-collector 0.1.0",
         description = "MQTT edge collector: durable raw JSONL, PostgreSQL loading, Parquet compaction.",
-        subcommands = {RunCommand.class, CompactCommand.class, ReplayCommand.class, DbCommand.class, CheckConfigCommand.class, DemoCommand.class,
+        subcommands = {RunCommand.class, CompactCommand.class, ReplayCommand.class, ImportCommand.class, DbCommand.class, CheckConfigCommand.class, DemoHintCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CollectorMain {
     public static final int EXIT_CONFIG = 2;
@@ -47,9 +49,26 @@ public final class CollectorMain {
         return commandLine(env).execute(args);
     }
 
+    /**
+     * Runs a command with more subcommands, which replace those of the same name (the demo
+     * module's jar puts its `demo` in place of the one that says where the demo is).
+     */
+    public static int run(Map<String, String> env, List<Object> subcommands, String... args) {
+        return commandLine(env, subcommands).execute(args);
+    }
+
     public static CommandLine commandLine(Map<String, String> env) {
+        return commandLine(env, List.of());
+    }
+
+    private static CommandLine commandLine(Map<String, String> env, List<Object> subcommands) {
         CollectorMain main = new CollectorMain(env);
         CommandLine cl = new CommandLine(main);
+        for (Object sub : subcommands) {
+            CommandLine added = new CommandLine(sub);
+            cl.getCommandSpec().removeSubcommand(added.getCommandName());
+            cl.addSubcommand(added);
+        }
         addSettingFlags(cl);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean config = e instanceof ConfigException;

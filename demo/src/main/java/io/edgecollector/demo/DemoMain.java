@@ -1,10 +1,12 @@
 package io.edgecollector.demo;
 
 import io.edgecollector.collector.CollectorMain;
+import java.util.List;
 
 /**
- * `java -jar demo/target/edge-demo.jar [demo options]`: the collector's command line with
- * embedded services on the class path; with no arguments it runs `demo`.
+ * `java -jar demo/target/edge-demo.jar [demo options]`: the collector's command line with the
+ * real `demo` (collector + simulator, embedded services when none answer); with no arguments it
+ * runs `demo`.
  */
 public final class DemoMain {
     private DemoMain() {
@@ -15,6 +17,7 @@ public final class DemoMain {
         // that configuration and says so at WARN: quiet that one line
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.hivemq.bootstrap.LoggingBootstrap"))
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
-        System.exit(CollectorMain.run(args.length == 0 ? new String[] {"demo"} : args));
+        System.exit(CollectorMain.run(System.getenv(), List.of(new DemoCommand()),
+                args.length == 0 ? new String[] {"demo"} : args));
     }
 }

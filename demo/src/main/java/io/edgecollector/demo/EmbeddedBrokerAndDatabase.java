@@ -1,7 +1,7 @@
 package io.edgecollector.demo;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
-import io.edgecollector.collector.cli.EmbeddedServices;
+import io.edgecollector.demo.EmbeddedServices;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

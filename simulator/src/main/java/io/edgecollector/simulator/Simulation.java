@@ -1,6 +1,6 @@
 package io.edgecollector.simulator;
 
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.Progress;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;

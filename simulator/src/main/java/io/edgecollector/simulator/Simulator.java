@@ -1,10 +1,11 @@
 package io.edgecollector.simulator;
 
+import io.edgecollector.common.MqttTls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.Progress;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 /** Runs simulated traffic against a broker; used by the command line and by the collector's demo. */

@@ -1,6 +1,7 @@
 package io.edgecollector.simulator;
 
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.MqttTls;
+import io.edgecollector.common.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

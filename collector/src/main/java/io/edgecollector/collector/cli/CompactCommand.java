@@ -9,7 +9,7 @@ import io.edgecollector.collector.lake.Retention;
 import io.edgecollector.collector.postgres.Checkpoints;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import io.edgecollector.collector.postgres.Checkpoints;
 import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.RawFileLoader;
-import io.edgecollector.progress.Progress;
+import io.edgecollector.common.Progress;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,8 @@ import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.ops.StatusLog;
 import io.edgecollector.collector.ops.StatusServer;
+import io.edgecollector.collector.web.Access;
+import io.edgecollector.collector.web.Dashboard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,8 +47,13 @@ public final class RunCommand implements Callable<Integer> {
             metrics.watchOutputs(status.outputs());
             if (config.httpPort() != 0) {
                 // up before the broker is reached, so a stuck start is visible
-                StatusServer server = ops.start(StatusServer.bind(config.httpPort(), metrics.registryWithJvm(), status));
-                LOG.info("event=http_listening port={} paths=/metrics,/health,/ready", server.port());
+                StatusServer server = StatusServer.bind(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),
+                        status, Access.of(config));
+                ops.start(Dashboard.mount(server, config, status, metrics));
+                ops.start(server);
+                LOG.info("event=http_listening bind={} port={} paths=/,/api/sensors,/api/series,/api/status,/metrics,"
+                        + "/health,/ready access={}", config.httpBind(), server.port(),
+                        Access.of(config) == null ? "open" : "required");
             }
             ops.start(new StatusLog(config.statusInterval(), metrics, status));
             collector.start(UNTIL_STOPPED);

@@ -34,6 +34,13 @@ public record CollectorConfig(
         Duration compressAfter,
         Duration deleteAfter,
         int httpPort,
+        String httpBind,
+        String httpUser,
+        Secret httpPassword,
+        Secret httpToken,
+        String dashboardDbUser,
+        Secret dashboardDbPassword,
+        Duration silentAfter,
         Duration statusInterval,
         KafkaConfig kafka,
         Map<Setting, String> sources) {
@@ -113,6 +120,13 @@ public record CollectorConfig(
             case COMPRESS_AFTER -> compressAfter == null ? "" : Durations.format(compressAfter);
             case DELETE_AFTER -> deleteAfter == null ? "" : Durations.format(deleteAfter);
             case HTTP_PORT -> Integer.toString(httpPort);
+            case HTTP_BIND -> httpBind;
+            case HTTP_USER -> httpUser;
+            case HTTP_PASSWORD -> httpPassword.toString();
+            case HTTP_TOKEN -> httpToken.toString();
+            case DASHBOARD_DB_USER -> dashboardDbUser;
+            case DASHBOARD_DB_PASSWORD -> dashboardDbPassword.toString();
+            case DASHBOARD_SILENT_AFTER -> Durations.format(silentAfter);
             case STATUS_INTERVAL -> Durations.format(statusInterval);
             case KAFKA_BOOTSTRAP_SERVERS, KAFKA_READINGS_TOPIC, KAFKA_REJECTIONS_TOPIC, KAFKA_OFFSETS_TOPIC,
                     KAFKA_COMPRESSION, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,

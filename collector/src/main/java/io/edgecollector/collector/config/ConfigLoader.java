@@ -145,6 +145,13 @@ public final class ConfigLoader {
                 get(Setting.COMPRESS_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
                 get(Setting.DELETE_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
                 get(Setting.HTTP_PORT, v -> integer(v, 0, 65_535)),
+                get(Setting.HTTP_BIND, ConfigLoader::address),
+                get(Setting.HTTP_USER, v -> require(v, !v.contains(":"), "must not contain ':' (basic auth joins user:password)")),
+                new Secret(values.get(Setting.HTTP_PASSWORD)),
+                new Secret(values.get(Setting.HTTP_TOKEN)),
+                get(Setting.DASHBOARD_DB_USER, v -> v),
+                new Secret(values.get(Setting.DASHBOARD_DB_PASSWORD)),
+                get(Setting.DASHBOARD_SILENT_AFTER, v -> duration(v, Duration.ofSeconds(1), Duration.ofDays(365))),
                 get(Setting.STATUS_INTERVAL, v -> duration(v, Duration.ZERO, Duration.ofDays(1))),
                 kafka(),
                 sources));
@@ -186,6 +193,9 @@ public final class ConfigLoader {
         if (tlsFiles && !c.tls()) {
             throw new ConfigException(Setting.BROKER_URL.key() + "='" + c.brokerUrl() + "' is not ssl:// but TLS files are set ("
                     + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + " or " + Setting.CLIENT_KEY.key() + ")");
+        }
+        if (c.httpUser().isEmpty() != c.httpPassword().isEmpty()) {
+            throw new ConfigException(Setting.HTTP_USER.key() + " and " + Setting.HTTP_PASSWORD.key() + " go together: set both or neither");
         }
         if ((c.clientCert() == null) != (c.clientKey() == null)) {
             throw new ConfigException(Setting.CLIENT_CERT.key() + " and " + Setting.CLIENT_KEY.key() + " go together: set both or neither");
@@ -259,6 +269,20 @@ public final class ConfigLoader {
             }
         }
         return v;
+    }
+
+    /** A literal IPv4 or IPv6 address (no name lookup at start: a bind address must be this machine's). */
+    private static String address(String v) {
+        boolean literal = v.matches("[0-9.]+") || v.contains(":");
+        if (!literal) {
+            throw new IllegalArgumentException("must be an IP address such as 0.0.0.0 or 127.0.0.1");
+        }
+        try {
+            java.net.InetAddress.getByName(v);
+            return v;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("is not an IP address");
+        }
     }
 
     private static Path path(String v) {

@@ -35,9 +35,15 @@ public final class Ingestor {
      */
     static final int HAND_OVER_MAX_BYTES = 16 * 1024;
 
+    /** Where a handled message goes: the writer, which makes it durable and then acknowledges it. */
+    public interface Handoff {
+        /** Returns false when the message was not taken (the collector is stopping). */
+        boolean submit(Pending pending) throws InterruptedException;
+    }
+
     private final PayloadDecoder decoder;
     private final MessageProcessor processor;
-    private final BatchWriter writer;
+    private final Handoff writer;
     private final Metrics metrics;
     private final Clock clock;
     private final RedeliveryDetector redeliveries;
@@ -46,6 +52,11 @@ public final class Ingestor {
     private volatile boolean received;
 
     public Ingestor(PayloadDecoder decoder, MessageProcessor processor, BatchWriter writer, Metrics metrics, Clock clock,
+                    RedeliveryDetector redeliveries) {
+        this(decoder, processor, (Handoff) writer::submit, metrics, clock, redeliveries);
+    }
+
+    public Ingestor(PayloadDecoder decoder, MessageProcessor processor, Handoff writer, Metrics metrics, Clock clock,
                     RedeliveryDetector redeliveries) {
         this.redeliveries = redeliveries;
         this.decoder = decoder;

@@ -5,7 +5,7 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.lifecycle.Backoff;
 import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.metrics.Metrics;
-import io.edgecollector.simulator.MqttTls;
+import io.edgecollector.common.MqttTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

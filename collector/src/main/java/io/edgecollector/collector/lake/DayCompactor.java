@@ -7,16 +7,14 @@ import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.RawLineReader;
 import io.edgecollector.collector.validate.MessageProcessor;
+import io.edgecollector.collector.validate.Quality;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongConsumer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -24,18 +22,33 @@ import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
  * Turns one closed day's raw files (every instance's) into the lake: the readings, parsed and
- * flagged by the same code path as ingestion, one row per key as in PostgreSQL, and hourly
- * rollups. Written aside, checked (rows written = distinct readings parsed), then published.
+ * flagged by the same code path as ingestion, one row per exact key (sensor_id, metric, ts) as
+ * in PostgreSQL, in key order, and hourly rollups. Written aside, checked (rows written =
+ * distinct readings parsed), then published.
  */
 public final class DayCompactor {
+    /**
+     * Rows held in memory while sorting by key (about 300 bytes each: 15 MB); a day with more
+     * spills sorted runs beside the partition and merges them. A 1,000,000-line day compacted
+     * with a 64 MB heap this way (bench/compaction.sh).
+     */
+    static final int RUN_ROWS = 50_000;
+
     private final Path rawDir;
     private final Path lakeDir;
     private final MessageProcessor processor;
+    private final int runRows;
 
     public DayCompactor(Path rawDir, Path lakeDir, MessageProcessor processor) {
+        this(rawDir, lakeDir, processor, RUN_ROWS);
+    }
+
+    /** With runRows rows held in memory at most while sorting (tests make it small to exercise the merge). */
+    DayCompactor(Path rawDir, Path lakeDir, MessageProcessor processor, int runRows) {
         this.rawDir = rawDir;
         this.lakeDir = lakeDir;
         this.processor = processor;
+        this.runRows = runRows;
     }
 
     public static Path measurements(Path lakeDir, LocalDate day) {
@@ -66,23 +79,24 @@ public final class DayCompactor {
         Path rollupTarget = rollups(lakeDir, day);
         Path staged = ParquetFiles.staging(target);
         Path stagedRollups = ParquetFiles.staging(rollupTarget);
-        try {
+        Path sorting = ParquetFiles.staging(target.resolveSibling("sort-" + target.getFileName()));
+        try (KeyOrder rows = new KeyOrder(sorting, runRows)) {
             Counts counts = new Counts();
             HourlyRollup rollup = new HourlyRollup();
             List<Manifest.Source> sources = new ArrayList<>();
-            try (ParquetWriter<GenericRecord> out = ParquetFiles.writer(staged.resolve(ParquetFiles.PART), LakeSchemas.MEASUREMENT)) {
-                Set<Long> keys = new HashSet<>();
-                GenericRecord row = new GenericData.Record(LakeSchemas.MEASUREMENT);
-                for (Path f : files) {
-                    sources.add(new Manifest.Source(f.getFileName().toString(), Files.size(f)));
-                    int tornTail = RawLineReader.read(f, (buf, off, len) -> {
-                        line(buf, off, len, counts, keys, row, out, rollup);
-                        bytesRead.accept(len + 1L);
-                    });
-                    if (tornTail > 0) {
-                        counts.torn++;
-                    }
+            for (Path f : files) {
+                sources.add(new Manifest.Source(f.getFileName().toString(), Files.size(f)));
+                int tornTail = RawLineReader.read(f, (buf, off, len) -> {
+                    line(buf, off, len, counts, rows);
+                    bytesRead.accept(len + 1L);
+                });
+                if (tornTail > 0) {
+                    counts.torn++;
                 }
+            }
+            try (ParquetWriter<GenericRecord> out = ParquetFiles.writer(staged.resolve(ParquetFiles.PART), LakeSchemas.MEASUREMENT)) {
+                GenericRecord record = new GenericData.Record(LakeSchemas.MEASUREMENT);
+                rows.drain((row, duplicate) -> write(row, duplicate, counts, record, out, rollup));
             }
             long rollupRows = writeRollups(stagedRollups.resolve(ParquetFiles.PART), rollup);
             verify(day, staged.resolve(ParquetFiles.PART), counts, rollup);
@@ -98,6 +112,7 @@ public final class DayCompactor {
         } finally {
             ParquetFiles.deleteTree(staged);
             ParquetFiles.deleteTree(stagedRollups);
+            ParquetFiles.deleteTree(sorting);
         }
     }
 
@@ -126,8 +141,7 @@ public final class DayCompactor {
         long torn;
     }
 
-    private void line(byte[] buf, int off, int len, Counts counts, Set<Long> keys, GenericRecord row,
-                      ParquetWriter<GenericRecord> out, HourlyRollup rollup) throws IOException {
+    private void line(byte[] buf, int off, int len, Counts counts, KeyOrder rows) throws IOException {
         counts.lines++;
         RawMessage message;
         try {
@@ -142,45 +156,31 @@ public final class DayCompactor {
         }
         for (Reading r : mapped.readings()) {
             counts.readings++;
-            if (!keys.add(key(r))) {
-                counts.duplicates++;
-                continue;
-            }
-            row.put("sensor_id", r.sensorId());
-            row.put("metric", r.metric());
-            row.put("ts", micros(r.ts()));
-            row.put("value", r.value());
-            row.put("unit", r.unit());
-            row.put("quality", r.quality().label());
-            row.put("topic", r.topic());
-            row.put("received_at", micros(r.receivedAt()));
-            out.write(row);
-            counts.written++;
-            if (r.value() != null && r.quality() != io.edgecollector.collector.validate.Quality.MISSING_VALUE) {
-                counts.withValue++;
-            }
-            rollup.add(r);
+            rows.add(KeyOrder.Row.of(r));
         }
     }
 
-    /** A 64-bit hash of the reading's key (sensor_id, metric, ts). */
-    private static long key(Reading r) {
-        long h = 0xcbf29ce484222325L;
-        h = fnv(h, r.sensorId());
-        h = fnv(h, "\u0000");
-        h = fnv(h, r.metric());
-        return h * 31 + micros(r.ts()) * 0x9E3779B97F4A7C15L;
-    }
-
-    private static long fnv(long h, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+    /** Writes a row unless an earlier one had its exact key, and rolls it up. */
+    private static void write(KeyOrder.Row r, boolean duplicate, Counts counts, GenericRecord record,
+                              ParquetWriter<GenericRecord> out, HourlyRollup rollup) throws IOException {
+        if (duplicate) {
+            counts.duplicates++;
+            return;
         }
-        return h;
-    }
-
-    private static long micros(Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+        record.put("sensor_id", r.sensorId());
+        record.put("metric", r.metric());
+        record.put("ts", r.tsMicros());
+        record.put("value", r.value());
+        record.put("unit", r.unit());
+        record.put("quality", r.quality().label());
+        record.put("topic", r.topic());
+        record.put("received_at", r.receivedAtMicros());
+        out.write(record);
+        counts.written++;
+        if (r.value() != null && r.quality() != Quality.MISSING_VALUE) {
+            counts.withValue++;
+        }
+        rollup.add(r);
     }
 
     private static long writeRollups(Path file, HourlyRollup rollup) throws IOException {

@@ -1,6 +1,5 @@
 package io.edgecollector.collector.lake;
 
-import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.validate.Quality;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,11 +28,11 @@ final class HourlyRollup {
     private final Map<Key, Cell> cells = new TreeMap<>();
 
     /** Adds a stored reading; missing values count nowhere, as in measurements_1min. */
-    void add(Reading r) {
+    void add(KeyOrder.Row r) {
         if (r.value() == null || r.quality() == Quality.MISSING_VALUE) {
             return;
         }
-        long hour = Math.floorDiv(r.ts().getEpochSecond(), 3600L) * 3600L * 1_000_000L;
+        long hour = Math.floorDiv(r.tsMicros(), 3_600_000_000L) * 3_600_000_000L;
         Cell c = cells.computeIfAbsent(new Key(r.sensorId(), r.metric(), hour), k -> new Cell());
         double v = r.value();
         c.count++;

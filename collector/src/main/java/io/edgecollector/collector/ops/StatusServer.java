@@ -2,7 +2,10 @@ package io.edgecollector.collector.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.OutputStatus;
@@ -20,12 +23,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
 /**
  * The daemon's HTTP side on http_port: /metrics (Prometheus text format), /health (liveness)
- * and /ready (broker, database, backlog), the last two as JSON. GET only; a small fixed pool
- * of daemon threads, so a slow scraper cannot touch the pipeline.
+ * and /ready (broker, database, backlog), the last two as JSON, plus what others {@link #route}
+ * here (the dashboard). GET only; a small fixed pool of daemon threads, so a slow scraper
+ * cannot touch the pipeline. An access filter, when given, guards every path but /health and
+ * /ready (probes and orchestrators ask those without credentials).
  */
 public final class StatusServer implements Component {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,13 +40,16 @@ public final class StatusServer implements Component {
     private final HttpServer server;
     private final PrometheusRegistry registry;
     private final CollectorStatus status;
+    private final Filter access;
+    private final Set<String> routed = ConcurrentHashMap.newKeySet();
     private final Instant started = Instant.now();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    private StatusServer(HttpServer server, PrometheusRegistry registry, CollectorStatus status) {
+    private StatusServer(HttpServer server, PrometheusRegistry registry, CollectorStatus status, Filter access) {
         this.server = server;
         this.registry = registry;
         this.status = status;
+        this.access = access;
     }
 
     /**
@@ -47,26 +57,59 @@ public final class StatusServer implements Component {
      * @throws ConfigException when the port cannot be bound, naming the setting
      */
     public static StatusServer bind(int port, PrometheusRegistry registry, CollectorStatus status) {
+        return bind("0.0.0.0", port, registry, status, null);
+    }
+
+    /**
+     * Binds the address and port (0 picks a free one, for tests); {@link #start()} serves.
+     * @param access guards every path but /health and /ready; null: open
+     * @throws ConfigException when the port cannot be bound, naming the setting
+     */
+    public static StatusServer bind(String bind, int port, PrometheusRegistry registry, CollectorStatus status,
+                                    Filter access) {
+        // without TCP_NODELAY, headers and body written apart met the client's delayed ACK: small
+        // answers (/api/status, 400 bytes) took 44 ms at p50 in bench/dashboard.sh, large ones 3 ms
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 16);
+            server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         } catch (BindException e) {
             throw new ConfigException(Setting.HTTP_PORT.key() + "=" + port + " cannot be used: " + e.getMessage()
                     + " (another process listens there; choose another port, or 0 for none)", e);
         } catch (IOException e) {
             throw new ConfigException(Setting.HTTP_PORT.key() + "=" + port + " cannot be used: " + e.getMessage(), e);
         }
-        StatusServer s = new StatusServer(server, registry, status);
-        server.createContext("/metrics", s::metrics);
+        StatusServer s = new StatusServer(server, registry, status, access);
+        s.route("/metrics", s::metrics);
         server.createContext("/health", s::health);
         server.createContext("/ready", s::ready);
-        server.createContext("/", s::notFound);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        s.route("/", s::notFound);
+        // 4: a dashboard read waiting on the database (2 s at most) must not hold up /health
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "collector-http");
             t.setDaemon(true);
             return t;
         }));
         return s;
+    }
+
+    /** Serves a path (and below it) behind the access filter; replaces what served it before ("/", say). */
+    public void route(String path, HttpHandler handler) {
+        try {
+            server.removeContext(path);
+        } catch (IllegalArgumentException none) {
+            // nothing served the path yet
+        }
+        HttpContext context = server.createContext(path, handler);
+        if (access != null) {
+            context.getFilters().add(access);
+        }
+        routed.add(path);
+    }
+
+    /** Whether a path was {@link #route routed} here (the dashboard shows alerts once /alerts is served). */
+    public boolean routes(String path) {
+        return routed.contains(path);
     }
 
     @Override
@@ -153,7 +196,8 @@ public final class StatusServer implements Component {
         send(ex, code, "application/json", (body.toString() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
+    /** Answers with a body (none for HEAD); the dashboard answers the same way. */
+    public static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         boolean head = ex.getRequestMethod().equals("HEAD");
         ex.sendResponseHeaders(code, head ? -1 : body.length);

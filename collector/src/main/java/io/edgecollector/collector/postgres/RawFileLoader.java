@@ -73,11 +73,21 @@ public final class RawFileLoader {
     /** As above, telling bytesLoaded how many raw bytes each committed chunk covered. */
     public Result load(Path file, long fromOffset, BooleanSupplier stop, LongConsumer bytesLoaded)
             throws IOException, SQLException {
+        return load(file, fromOffset, Long.MAX_VALUE, stop, bytesLoaded);
+    }
+
+    /**
+     * As above, up to toOffset at most (a line boundary): a writer still appending to the file
+     * has made only that much durable.
+     */
+    public Result load(Path file, long fromOffset, long toOffset, BooleanSupplier stop, LongConsumer bytesLoaded)
+            throws IOException, SQLException {
         String name = file.getFileName().toString();
         Result total = new Result(0, 0, 0, 0, 0, fromOffset);
         long offset = fromOffset;
-        while (!stop.getAsBoolean() && Files.size(file) > offset) {
-            LineSource.Lines lines = source.read(file, offset, CHUNK_BYTES, CHUNK_LINES);
+        while (!stop.getAsBoolean() && Math.min(Files.size(file), toOffset) > offset) {
+            int maxBytes = (int) Math.min(CHUNK_BYTES, toOffset - offset);
+            LineSource.Lines lines = source.read(file, offset, maxBytes, CHUNK_LINES);
             RawChunk chunk = lines.chunk();
             if (chunk.lines().isEmpty()) {
                 break;

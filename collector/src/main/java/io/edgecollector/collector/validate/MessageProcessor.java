@@ -64,6 +64,9 @@ public final class MessageProcessor {
         return withUnit.withQuality(flag(withUnit, sensor));
     }
 
+    /** Readings imported as history (collector import) arrive late by nature: they are never flagged stale. */
+    public static final String HISTORY_TOPIC_PREFIX = "import/";
+
     private Quality flag(Reading r, Sensor sensor) {
         if (r.value() == null || rules.missingSentinels().contains(r.value())) {
             return Quality.MISSING_VALUE;
@@ -71,7 +74,7 @@ public final class MessageProcessor {
         if (r.ts().isAfter(r.receivedAt().plus(rules.futureTolerance()))) {
             return Quality.FUTURE_TIMESTAMP;
         }
-        if (r.ts().isBefore(r.receivedAt().minus(rules.staleAfter()))) {
+        if (r.ts().isBefore(r.receivedAt().minus(rules.staleAfter())) && !r.topic().startsWith(HISTORY_TOPIC_PREFIX)) {
             return Quality.STALE;
         }
         if (sensor == null) {

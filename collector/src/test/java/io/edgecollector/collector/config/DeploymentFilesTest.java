@@ -163,4 +163,37 @@ class DeploymentFilesTest {
         assertRunsCollector(command.substring(command.indexOf("&&") + 2), dir, "compact");
         assertEquals(unit("edge-collector-compact.service").get("User"), fields[5]);
     }
+
+    /** The JVM options of a `java <options> -jar ...` command line. */
+    static List<String> jvmOptions(String commandLine) {
+        List<String> words = List.of(commandLine.trim().split("\\s+"));
+        return words.subList(1, words.indexOf("-jar"));
+    }
+
+    /** The options bin/edge-collector gives the JVM for a command: the words of its opts="..." line in the case for it. */
+    static List<String> launcherOptions(String command) throws Exception {
+        List<String> lines = Files.readAllLines(ROOT.resolve("bin/edge-collector"));
+        String pattern = command.equals("compact") ? "compact)" : "*)";
+        String line = lines.stream().map(String::trim).filter(l -> l.startsWith(pattern)).findFirst()
+                .orElseThrow(() -> new AssertionError("bin/edge-collector has no case " + pattern));
+        String opts = line.substring(line.indexOf("opts=\"") + 6);
+        return List.of(opts.substring(0, opts.indexOf('"')).split(" "));
+    }
+
+    @Test
+    void launcher_systemdUnits_cronAndImage_giveTheJvmTheSameOptions() throws Exception {
+        List<String> daemon = launcherOptions("run");
+        assertTrue(daemon.contains("-Xmx128m") && daemon.contains("-XX:+UseSerialGC"), daemon.toString());
+        assertEquals(daemon, jvmOptions(unit("edge-collector.service").get("ExecStart")), "edge-collector.service");
+        String entrypoint = Files.readAllLines(ROOT.resolve("Dockerfile")).stream().filter(l -> l.contains("/app/collector.jar\"]"))
+                .findFirst().orElseThrow();
+        List<String> image = List.of(entrypoint.replaceAll("^ENTRYPOINT \\[|]$|\"", "").split(",\\s*"));
+        assertEquals(daemon, image.subList(1, image.indexOf("-jar")), "Dockerfile ENTRYPOINT");
+        List<String> compact = launcherOptions("compact");
+        assertEquals(compact, jvmOptions(unit("edge-collector-compact.service").get("ExecStart")), "edge-collector-compact.service");
+        String cron = Files.readAllLines(ROOT.resolve("deploy/cron/edge-collector")).stream()
+                .filter(l -> l.contains("-jar collector.jar compact")).findFirst().orElseThrow();
+        assertEquals(compact, jvmOptions(cron.substring(cron.indexOf("&&") + 2)), "deploy/cron/edge-collector");
+        assertTrue(Files.isExecutable(ROOT.resolve("bin/edge-collector")), "bin/edge-collector is executable");
+    }
 }

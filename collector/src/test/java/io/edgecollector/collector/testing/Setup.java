@@ -1,5 +1,7 @@
 package io.edgecollector.collector.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.metrics.Metrics;
@@ -8,6 +10,7 @@ import io.edgecollector.simulator.ReadingGenerator;
 import io.edgecollector.simulator.RunResult;
 import io.edgecollector.simulator.SensorProfile;
 import io.edgecollector.simulator.Simulator;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,6 +92,14 @@ public final class Setup {
     public static RunResult publish(String brokerUrl, String prefix, Faults faults, long count, double ratePerSensor)
             throws Exception {
         return Simulator.sensors(new Simulator.Target(brokerUrl, prefix + "-sim", 1, null, null, prefix),
-                SensorProfile.defaults(5), faults, 7, ratePerSensor, count, Duration.ofMinutes(3), () -> false, io.edgecollector.progress.Progress.NONE);
+                SensorProfile.defaults(5), faults, 7, ratePerSensor, count, Duration.ofMinutes(3), () -> false, io.edgecollector.common.Progress.NONE);
+    }
+
+    /** Publishes with mosquitto_pub to the shared broker at QoS 1 (args: -m PAYLOAD, -f FILE, ...). */
+    public static void mosquittoPub(String topic, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p", "1883", "-q", "1", "-t", topic));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

@@ -4,25 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgecollector.collector.buffer.Pending;
+import io.edgecollector.collector.ingest.Ingestor;
+import io.edgecollector.collector.ingest.RedeliveryDetector;
+import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
-import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.parse.ReadingMapper;
 import io.edgecollector.collector.parse.TopicTemplate;
-import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Payloads of every broken kind. Each must become readings with the right flag or a rejection
- * with a specific reason, never an exception; and its raw line, read back, must give exactly
- * the same result, because the loader and the compaction re-derive rows from those lines.
+ * Payloads of every broken kind, through intake's own code ({@link Ingestor}). Each must become
+ * readings with the right flag or a rejection with a specific reason, never an exception; and
+ * its raw line, read back, must give exactly the same result, because the loader and the
+ * compaction re-derive rows from those lines.
  */
 class HostileInputTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
@@ -30,20 +38,41 @@ class HostileInputTest {
     static final MessageProcessor PROCESSOR = new MessageProcessor(
             new ReadingMapper(TopicTemplate.of("sensors/{sensor_id}/{metric}"), "value"), Validators.create(),
             SensorRegistry.empty(), new QualityRules(List.of(-200.0), Duration.ofMinutes(5), Duration.ofHours(1)));
-    static final PayloadDecoder DECODER = new PayloadDecoder(262_144);
+    /** What intake handed to the writer, one message at a time. */
+    static final List<Pending> HANDED_OVER = new ArrayList<>();
+    /** Messages intake could only keep as "internal error" (an exception in decoding or validating): must stay 0. */
+    static final AtomicInteger INTERNAL_ERRORS = new AtomicInteger();
+    static final Ingestor INGESTOR = new Ingestor(new PayloadDecoder(262_144), PROCESSOR, p -> HANDED_OVER.add(p),
+            new Metrics() {
+                @Override
+                public void messageRejected(RejectReason reason) {
+                    if (reason == RejectReason.INTERNAL) {
+                        INTERNAL_ERRORS.incrementAndGet();
+                    }
+                }
+            }, Clock.fixed(NOW, ZoneOffset.UTC), new RedeliveryDetector());
 
-    /** Ingests like the daemon, then reads the raw line back like the loader; both must agree. */
+    /**
+     * Ingests as the daemon does (the MQTT callback calls {@link Ingestor#handle}), acknowledges as
+     * the writer would, then reads the raw line back as the loader does; both must agree.
+     */
     static MappedMessage ingest(String topic, byte[] payload) throws Exception {
-        PayloadDecoder.Decoded d = DECODER.decode(payload);
-        MappedMessage live = PROCESSOR.process(new RawMessage(NOW, topic, 1, false, d.json(), d.error()));
-        String error = live.rejections().isEmpty() ? null : String.join("; ", live.rejections());
-        RawLine line = RawLineCodec.encode(NOW, topic, 1, payload, d.json() != null, error);
-        byte[] b = line.bytes();
+        HANDED_OVER.clear();
+        int internalBefore = INTERNAL_ERRORS.get();
+        assertTrue(INGESTOR.handle(topic, payload, 1, Pending.Ack.NONE), "intake takes every message");
+        assertEquals(internalBefore, INTERNAL_ERRORS.get(), "no exception inside intake");
+        assertEquals(1, HANDED_OVER.size(), "one raw line per message");
+        Pending pending = HANDED_OVER.get(0);
+        pending.ack().ack();
+        byte[] b = pending.line().bytes();
         assertEquals('\n', b[b.length - 1]);
         for (int i = 0; i < b.length - 1; i++) {
             assertFalse(b[i] == '\n' || b[i] == '\r', "a raw line must stay one line");
         }
         MappedMessage replayed = PROCESSOR.process(RawLineCodec.decode(b, 0, b.length - 1));
+        // intake keeps what it made of lines up to 16 KiB for the loader; larger ones the loader reads back
+        MappedMessage live = pending.processed() != null ? pending.processed().result() : replayed;
+        assertTrue(pending.processed() != null || b.length > 16 * 1024, "what intake made of a small line rides along");
         assertEquals(live.readings(), replayed.readings(), "the raw line gives back the same readings");
         assertEquals(live.rejections().isEmpty(), replayed.rejections().isEmpty());
         assertEquals(String.join("; ", live.rejections()), String.join("; ", replayed.rejections()));

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# History import benchmark: a generated wide CSV of READINGS readings (default 1,000,000:
+# 200,000 lines of 5 metrics, a minute apart) imported into a fresh database on the local
+# PostgreSQL (dropped afterwards), JVM start included; prints readings/s and checks the rows.
+# Usage: bench/import.sh [READINGS]   (builds the jars first if they are missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+readings=${1:-1000000}
+lines=$((readings / 5))
+[ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
+work=$(mktemp -d)
+db="bench_import_$$"
+trap 'rm -rf "$work"; psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null' EXIT
+awk -v n="$lines" 'BEGIN {
+  print "time;temperature;humidity;light;co2;pressure";
+  t = 1704067200;
+  for (i = 0; i < n; i++) {
+    printf "%d;%.2f;%.1f;%d;%d;%.1f\n", t + 60 * i, 20 + (i % 100) / 10, 40 + (i % 30), (i * 7) % 1500, 400 + (i % 600), 1000 + (i % 40) / 2;
+  }
+}' > "$work/history.csv"
+echo "import: $(wc -l < "$work/history.csv") lines, $(du -h "$work/history.csv" | cut -f1) of CSV"
+start=$(date +%s.%N)
+/usr/bin/time -f "import JVM: %e s wall, %U s user, %S s sys, %M KB peak RSS" java -Xmx256m -XX:+UseSerialGC -jar collector/target/collector.jar import --db-url "jdbc:postgresql://127.0.0.1:5432/$db" \
+  --raw-dir "$work/raw" --device bench-1 "$work/history.csv" 2>&1 | grep -v ' INFO '
+end=$(date +%s.%N)
+rows=$(psql -qtA -h 127.0.0.1 -U postgres "$db" -c "SELECT count(*) FROM measurements")
+awk -v r="$readings" -v rows="$rows" -v s="$start" -v e="$end" 'BEGIN {
+  t = e - s;
+  printf "import: %d readings in %.2f s wall, JVM start included (%.0f readings/s); rows in PostgreSQL: %d\n", r, t, r / t, rows;
+}'

@@ -1,0 +1,224 @@
+package io.edgecollector.collector.lake;
+
+import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.validate.Quality;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * A day's lake rows in key order (sensor_id, metric, ts to the microsecond, as written), each
+ * key compared exactly, as PostgreSQL's primary key does: of rows with the same key the first
+ * added is the one kept, the others are duplicates. Memory is bounded: at most runRows rows are
+ * held; a full run is sorted and spilled to a file in dir, and the runs are merged at the end.
+ * (A 64-bit hash of the key stood in for it before: a collision dropped a distinct reading.)
+ */
+final class KeyOrder implements AutoCloseable {
+    /** One row of the lake's measurements; ts and receivedAt in microseconds since the epoch. */
+    record Row(String sensorId, String metric, long tsMicros, Double value, String unit, Quality quality, String topic,
+               long receivedAtMicros) {
+        static final Comparator<Row> BY_KEY = Comparator.comparing(Row::sensorId).thenComparing(Row::metric)
+                .thenComparingLong(Row::tsMicros);
+
+        static Row of(Reading r) {
+            return new Row(r.sensorId(), r.metric(), micros(r.ts()), r.value(), r.unit(), r.quality(), r.topic(),
+                    micros(r.receivedAt()));
+        }
+
+        boolean sameKey(Row o) {
+            return tsMicros == o.tsMicros && sensorId.equals(o.sensorId) && metric.equals(o.metric);
+        }
+    }
+
+    /** Receives the rows in key order; duplicate says an earlier row had the same key. */
+    interface Sink {
+        void accept(Row row, boolean duplicate) throws IOException;
+    }
+
+    private static final Quality[] QUALITIES = Quality.values();
+
+    private final Path dir;
+    private final int runRows;
+    private final List<Row> held;
+    private final List<Run> runs = new ArrayList<>();
+
+    private record Run(Path file, int rows) {
+    }
+
+    KeyOrder(Path dir, int runRows) {
+        this.dir = dir;
+        this.runRows = runRows;
+        this.held = new ArrayList<>(Math.min(runRows, 1 << 16));
+    }
+
+    static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    }
+
+    void add(Row row) throws IOException {
+        held.add(row);
+        if (held.size() >= runRows) {
+            spill();
+        }
+    }
+
+    /** How many runs went to disk so far. */
+    int spilledRuns() {
+        return runs.size();
+    }
+
+    /** Hands every row over in key order, then forgets them. */
+    void drain(Sink sink) throws IOException {
+        held.sort(Row.BY_KEY); // stable: among equal keys, the order they were added in
+        PriorityQueue<Cursor> queue = new PriorityQueue<>(Comparator.comparing((Cursor c) -> c.row, Row.BY_KEY)
+                .thenComparingInt(c -> c.run));
+        List<Cursor> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < runs.size(); i++) {
+                open.add(Cursor.file(runs.get(i).file(), runs.get(i).rows(), i));
+            }
+            open.add(Cursor.memory(held, runs.size())); // the newest rows: the last run
+            for (Cursor c : open) {
+                if (c.advance()) {
+                    queue.add(c);
+                }
+            }
+            Row previous = null;
+            while (!queue.isEmpty()) {
+                Cursor c = queue.poll();
+                Row row = c.row;
+                sink.accept(row, previous != null && previous.sameKey(row));
+                previous = row;
+                if (c.advance()) {
+                    queue.add(c);
+                }
+            }
+        } finally {
+            for (Cursor c : open) {
+                c.close();
+            }
+            held.clear();
+        }
+    }
+
+    private void spill() throws IOException {
+        held.sort(Row.BY_KEY);
+        Path file = dir.resolve("run-" + runs.size());
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+            for (Row r : held) {
+                write(out, r);
+            }
+        }
+        runs.add(new Run(file, held.size()));
+        held.clear();
+    }
+
+    private static void write(DataOutputStream out, Row r) throws IOException {
+        text(out, r.sensorId());
+        text(out, r.metric());
+        out.writeLong(r.tsMicros());
+        out.writeBoolean(r.value() != null);
+        out.writeDouble(r.value() == null ? 0 : r.value());
+        text(out, r.unit());
+        out.writeByte(r.quality().ordinal());
+        text(out, r.topic());
+        out.writeLong(r.receivedAtMicros());
+    }
+
+    private static Row read(DataInputStream in) throws IOException {
+        String sensorId = text(in);
+        String metric = text(in);
+        long ts = in.readLong();
+        boolean hasValue = in.readBoolean();
+        double value = in.readDouble();
+        return new Row(sensorId, metric, ts, hasValue ? value : null, text(in), QUALITIES[in.readByte()], text(in),
+                in.readLong());
+    }
+
+    /** Length-prefixed UTF-8 (a topic may exceed writeUTF's 64 KB); -1 for null. */
+    private static void text(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String text(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** The next row of one run. */
+    private abstract static class Cursor implements AutoCloseable {
+        final int run;
+        Row row;
+
+        Cursor(int run) {
+            this.run = run;
+        }
+
+        abstract boolean advance() throws IOException;
+
+        @Override
+        public void close() throws IOException {
+        }
+
+        static Cursor memory(List<Row> rows, int run) {
+            return new Cursor(run) {
+                private int next;
+
+                @Override
+                boolean advance() {
+                    row = next < rows.size() ? rows.get(next++) : null;
+                    return row != null;
+                }
+            };
+        }
+
+        static Cursor file(Path file, int rows, int run) throws IOException {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+            return new Cursor(run) {
+                private int left = rows;
+
+                @Override
+                boolean advance() throws IOException {
+                    row = left-- > 0 ? read(in) : null;
+                    return row != null;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    in.close();
+                }
+            };
+        }
+    }
+
+    /** Deletes the spilled runs. */
+    @Override
+    public void close() throws IOException {
+        for (Run run : runs) {
+            Files.deleteIfExists(run.file());
+        }
+        runs.clear();
+        held.clear();
+    }
+}

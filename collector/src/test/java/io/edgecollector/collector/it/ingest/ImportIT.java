@@ -1,0 +1,120 @@
+package io.edgecollector.collector.it.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecollector.collector.CollectorMain;
+import io.edgecollector.collector.testing.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** collector import: history from CSV and JSONL through its own raw files into PostgreSQL, once. */
+class ImportIT {
+    /** The first 1,000 rows of the UCI occupancy dataset (../shared/datasets/occupancy/datatest.txt). */
+    static final Path OCCUPANCY = Path.of("src/test/resources/occupancy/datatest-sample.txt");
+
+    static int cli(StringWriter out, String... args) {
+        CommandLine cl = CollectorMain.commandLine(Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(out, true));
+        return cl.execute(args);
+    }
+
+    static String[] importArgs(TestDatabase db, Path dir, String... rest) {
+        List<String> args = new java.util.ArrayList<>(List.of("import", "--db-url", db.url(),
+                "--raw-dir", dir.resolve("raw").toString(), "--sensors-file", "../config/sensors.json"));
+        args.addAll(List.of(rest));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void theOccupancyDataset_importsOnce_withItsQualityFlags_andAgainAddsNothing(@TempDir Path dir) throws Exception {
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            String[] args = importArgs(db, dir, "--device", "room-1", "--zone", "+01:00",
+                    "--columns", "Temperature=temperature,Humidity=humidity,Light=light,CO2=co2", "--unit", "temperature=C",
+                    OCCUPANCY.toString());
+            StringWriter first = new StringWriter();
+            assertEquals(0, cli(first, args), first.toString());
+            long dataLines = Files.readAllLines(OCCUPANCY).size() - 1;
+            assertTrue(first.toString().contains("lines=" + dataLines + " readings=" + dataLines * 4), first.toString());
+            assertEquals(dataLines * 4, db.count("SELECT count(*) FROM measurements WHERE sensor_id = 'room-1'"));
+            assertEquals(0, db.count("SELECT count(*) FROM measurements WHERE quality = 'stale'"),
+                    "history is not stale for arriving late");
+            assertEquals(1, db.count("SELECT count(*) FROM measurements WHERE sensor_id = 'room-1' AND metric = 'co2'"
+                    + " AND ts = '2015-02-02T13:19:00Z' AND value = 749.2"), "local time +01:00");
+            assertEquals(dataLines, db.count("SELECT count(*) FROM measurements WHERE metric = 'temperature' AND unit = 'C'"));
+
+            StringWriter again = new StringWriter();
+            assertEquals(0, cli(again, args), again.toString());
+            assertTrue(again.toString().contains("already imported") && again.toString().contains("new_rows=0"), again.toString());
+            assertEquals(dataLines * 4, db.count("SELECT count(*) FROM measurements"));
+            assertEquals(1, Files.list(dir.resolve("raw/import")).filter(p -> p.toString().endsWith(".jsonl")).count());
+        }
+    }
+
+    @Test
+    void badLines_becomeRejectionsNamingTheirLine_theGoodOnesLoad_andReimportDoublesNothing(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("logger.csv");
+        byte[] text = ("\uFEFFDate;Time;T;RH\n"
+                + "10/03/2004;18.00.00;13,6;48,9\n"
+                + "31/02/2004;19.00.00;13,3;47,7\n"
+                + "10/03/2004;20.00.00;\"11,9\";-200\n"
+                + "\n"
+                + "10/03/2004;21.00.00;abc;50\n"
+                + "10/03/2004;22.00.00;11,2\n").getBytes(StandardCharsets.UTF_8);
+        Files.write(csv, text);
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            String[] args = importArgs(db, dir, "--device", "air-1", "--decimal-comma", "--date-column", "Date",
+                    "--time-column", "Time", "--date-pattern", "d/MM/yyyy", "--time-pattern", "HH.mm.ss",
+                    "--missing", "-200", csv.toString());
+            StringWriter out = new StringWriter();
+            assertEquals(0, cli(out, args), out.toString());
+            assertEquals(6, db.count("SELECT count(*) FROM measurements"), "2 + 2 + 1 + 1 readings");
+            assertEquals(1, db.count("SELECT count(*) FROM measurements WHERE metric = 'RH' AND value IS NULL"
+                    + " AND quality = 'missing_value'"));
+            List<String> reasons = new java.util.ArrayList<>();
+            try (var c = db.connect(); var rs = c.createStatement().executeQuery(
+                    "SELECT reason FROM rejected_messages ORDER BY raw_offset")) {
+                while (rs.next()) {
+                    reasons.add(rs.getString(1));
+                }
+            }
+            assertEquals(3, reasons.size(), reasons.toString());
+            assertTrue(reasons.get(0).startsWith("line 3: date '31/02/2004' does not exist"), reasons.toString());
+            assertEquals("line 6: column T: value 'abc' is not a number", reasons.get(1));
+            assertEquals("line 7: column RH: missing (the line has 3 fields)", reasons.get(2));
+
+            StringWriter again = new StringWriter();
+            assertEquals(0, cli(again, args), again.toString());
+            assertEquals(6, db.count("SELECT count(*) FROM measurements"));
+            assertEquals(3, db.count("SELECT count(*) FROM rejected_messages"));
+        }
+    }
+
+    @Test
+    void jsonl_inAnyMessageShape_withTheLineOfWhatIsNotJson(@TempDir Path dir) throws Exception {
+        Path jsonl = dir.resolve("history.jsonl");
+        Files.writeString(jsonl, """
+                {"sensor_id":"Sensor 1","type":"temperature","value":99,"timestamp":1700000000}
+                {"device_id":"dev-9","ts":"2023-11-14T22:13:20Z","temperature_c":25.5,"humidity":60.0}
+                {"sensor_id":"sensor-007","timestamp":"2023-11-14T22:13:20.123Z","value":21.5,"unit":"C"}
+                {"sensor_id":"broken",
+                [{"sensor_id":"s-2","metric":"p","ts":1700000000,"value":1},{"sensor_id":"s-2","metric":"p","ts":1700000060,"value":2}]""");
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            StringWriter out = new StringWriter();
+            assertEquals(0, cli(out, importArgs(db, dir, jsonl.toString())), out.toString());
+            assertEquals(6, db.count("SELECT count(*) FROM measurements"));
+            assertEquals(1, db.count("SELECT count(*) FROM measurements WHERE sensor_id = 'Sensor 1' AND quality = 'out_of_range'"));
+            assertEquals(1, db.count("SELECT count(*) FROM measurements WHERE sensor_id = 'sensor-007' AND metric = 'value'"));
+            assertEquals(1, db.count("SELECT count(*) FROM rejected_messages WHERE reason LIKE 'line 4: not JSON%'"));
+        }
+    }
+}
