@@ -17,6 +17,9 @@ bench_workspace iot_kafka
 kafka=
 stop_kafka() { [ -n "$kafka" ] && kill "$kafka" 2>/dev/null && wait "$kafka" 2>/dev/null; true; }
 trap 'stop_kafka; bench_cleanup' EXIT
+# a stop from outside still runs the cleanup: an orphaned broker would keep the test lock's descriptor
+trap 'exit 143' TERM
+trap 'exit 130' INT
 mvn -B -q -o compile dependency:build-classpath -pl collector -am -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
 cat > "$work/logback.xml" <<'XML'
 <configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><file>${LOG}</file>
