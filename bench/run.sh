@@ -2,8 +2,9 @@
 # Every benchmark in one run, on this machine: backlog drain against mosquitto_sub and bare Paho,
 # live latency at 2,000 msg/s for 60 s, start-up against an existing database (with and without
 # an AppCDS archive), compaction of a 1,000,000-line day, and the JMH microbenchmarks of the
-# per-message hot paths (rule evaluation among them), alert latency with 100 rules, and the
-# footprint of `run` started with and without bin/edge-collector. About 8 minutes.
+# per-message hot paths (rule evaluation among them), alert latency with 100 rules, the footprint
+# of `run` started with and without bin/edge-collector, and the Kafka output (a 1,000,000-line
+# backlog forwarded, live latency with and without it). About 12 minutes.
 # Each part uses private brokers and its own databases, and removes them afterwards.
 # Usage: bench/run.sh
 set -euo pipefail
@@ -24,3 +25,5 @@ echo "== hot paths, per message (bench/hotpaths.sh)"
 bash bench/hotpaths.sh
 echo "== footprint of run in a 50,000-message burst (bench/footprint.sh 50000)"
 bash bench/footprint.sh 50000
+echo "== Kafka output (bench/kafka.sh 1000000)"
+bash bench/kafka.sh 1000000

@@ -10,6 +10,8 @@ import io.edgecollector.collector.ingest.Ingestor;
 import io.edgecollector.collector.ingest.MqttIntake;
 import io.edgecollector.collector.ingest.RedeliveryDetector;
 import io.edgecollector.collector.ingest.Warmup;
+import io.edgecollector.collector.kafka.KafkaForwarder;
+import io.edgecollector.collector.kafka.KafkaOutput;
 import io.edgecollector.collector.lifecycle.Lifecycle;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
@@ -23,6 +25,8 @@ import io.edgecollector.collector.validate.SensorRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,8 @@ public final class Collector implements AutoCloseable {
     private final RawLog rawLog;
     private final Database database;
     private final PostgresLoader loader;
+    /** The Kafka output, or null when kafka.bootstrap_servers is not set. */
+    private final KafkaForwarder kafka;
     private final BatchWriter writer;
     private final Ingestor ingestor;
     private final MqttIntake intake;
@@ -79,12 +85,15 @@ public final class Collector implements AutoCloseable {
         this.database = new Database(config);
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics,
                 supervisor, this::brokerFirst);
-        // alerts: a second follower of what the writer made durable (issue 12)
+        // alerts: a follower of what the writer made durable (issue 12)
         this.alerting = new Alerting(config, registry, processor, database::pool, loader::isReady, metrics, clock);
-        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics, written -> {
-            loader.written(written);
-            alerting.written(written);
-        });
+        this.kafka = KafkaOutput.forwarder(config, processor, metrics, supervisor, this::brokerFirst);
+        List<BatchWriter.FlushListener> followers = new ArrayList<>(List.of(loader::written, alerting::written));
+        if (kafka != null) {
+            followers.add(kafka::written);
+        }
+        this.writer = new BatchWriter(rawLog, config.batchSize(), config.flushInterval(), metrics,
+                BatchWriter.FlushListener.all(followers));
         RedeliveryDetector redeliveries = new RedeliveryDetector();
         redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
                 MqttIntake.receiveMaximum(config.batchSize())));
@@ -96,7 +105,7 @@ public final class Collector implements AutoCloseable {
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
-        this.status = new PipelineStatus(intake, writer, loader);
+        this.status = new PipelineStatus(intake, writer, loader, kafka);
         supervisor.onEnd(intake::stopIntake);
     }
 
@@ -117,6 +126,9 @@ public final class Collector implements AutoCloseable {
         lifecycle.start(alerting);
         lifecycle.start(writer);
         lifecycle.start(loader);
+        if (kafka != null) {
+            lifecycle.start(kafka);
+        }
         lifecycle.start(warmup);
         lifecycle.start(intake);
         boolean connected = intake.awaitConnected(maxWait);

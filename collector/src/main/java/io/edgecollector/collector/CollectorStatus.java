@@ -16,4 +16,9 @@ public interface CollectorStatus {
 
     /** Raw lines (messages) not yet loaded into PostgreSQL. */
     long backlogMessages();
+
+    /** The outputs besides PostgreSQL that are on (Kafka), each with its own readiness and lag. */
+    default java.util.List<OutputStatus> outputs() {
+        return java.util.List.of();
+    }
 }

@@ -30,6 +30,12 @@ public final class BatchWriter implements Component, AutoCloseable {
     /** Told after every durable batch, with what was written where. */
     public interface FlushListener {
         void flushed(List<Written> written);
+
+        /** One listener that tells each follower of the raw log in turn (each holds its own hand-over). */
+        static FlushListener all(List<FlushListener> followers) {
+            List<FlushListener> copy = List.copyOf(followers);
+            return written -> copy.forEach(f -> f.flushed(written));
+        }
     }
 
     private final RawLog rawLog;

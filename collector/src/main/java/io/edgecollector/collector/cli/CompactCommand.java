@@ -2,6 +2,7 @@ package io.edgecollector.collector.cli;
 
 import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.kafka.KafkaOutput;
 import io.edgecollector.collector.lake.DayCompactor;
 import io.edgecollector.collector.lake.Manifest;
 import io.edgecollector.collector.lake.Retention;
@@ -19,8 +20,10 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -134,13 +137,24 @@ public final class CompactCommand implements Callable<Integer> {
         LocalDate compressBefore = config.compressAfter() == null ? null : today.minusDays(config.compressAfter().toDays());
         LocalDate deleteBefore = config.deleteAfter() == null ? null : today.minusDays(config.deleteAfter().toDays());
         try (Database db = new Database(config); Connection c = db.pool().getConnection()) {
-            Retention.Outcome o = new Retention(config.rawDir(), config.lakeDir(), (name, size) -> {
+            List<Retention.Follower> followers = new ArrayList<>();
+            followers.add(new Retention.Follower("loaded into the database", (name, size) -> {
                 try {
                     return Checkpoints.of(c, name) >= size;
                 } catch (SQLException e) {
                     return false;
                 }
-            }).apply(compressBefore, deleteBefore);
+            }));
+            if (config.kafka().enabled()) {
+                try {
+                    followers.add(new Retention.Follower("forwarded to Kafka", KafkaOutput.forwarded(config)));
+                } catch (KafkaException e) {
+                    err.println("retention: skipped, Kafka cannot say what is forwarded: " + e.getMessage());
+                    err.flush();
+                    return;
+                }
+            }
+            Retention.Outcome o = new Retention(config.rawDir(), config.lakeDir(), followers).apply(compressBefore, deleteBefore);
             o.compressed().forEach(f -> out.println("retention: compressed " + f));
             o.deleted().forEach(f -> out.println("retention: deleted " + f));
             o.kept().forEach(f -> err.println("retention: kept " + f));

@@ -45,6 +45,7 @@ public final class RunCommand implements Callable<Integer> {
             CollectorStatus status = collector.status();
             metrics.watch(status::backlogBytes, status::backlogMessages, status::isSubscribed, status::isDatabaseReady);
             metrics.watchAlerts(collector.alerting().engine()::firingByRule);
+            metrics.watchOutputs(status.outputs());
             if (config.httpPort() != 0) {
                 // up before the broker is reached, so a stuck start is visible
                 StatusServer server = StatusServer.bind(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),

@@ -48,6 +48,7 @@ public record CollectorConfig(
         URI alertsWebhookUrl,
         Secret alertsWebhookToken,
         List<AlertRule> alertRules,
+        KafkaConfig kafka,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
@@ -138,6 +139,9 @@ public record CollectorConfig(
             case ALERTS_TOPIC_PREFIX -> alertsTopicPrefix;
             case ALERTS_WEBHOOK_URL -> alertsWebhookUrl == null ? "" : Secret.maskUrl(alertsWebhookUrl.toString());
             case ALERTS_WEBHOOK_TOKEN -> alertsWebhookToken.toString();
+            case KAFKA_BOOTSTRAP_SERVERS, KAFKA_READINGS_TOPIC, KAFKA_REJECTIONS_TOPIC, KAFKA_OFFSETS_TOPIC,
+                    KAFKA_COMPRESSION, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
+                    KAFKA_SASL_PASSWORD, KAFKA_TRUSTSTORE_FILE, KAFKA_TRUSTSTORE_PASSWORD -> kafka.display(s);
         };
     }
 }

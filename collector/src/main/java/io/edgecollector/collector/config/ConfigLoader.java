@@ -212,7 +212,27 @@ public final class ConfigLoader {
                 get(Setting.ALERTS_WEBHOOK_URL, ConfigLoader::webhookUrl),
                 new Secret(values.get(Setting.ALERTS_WEBHOOK_TOKEN)),
                 alertRules(values.get(Setting.ALERTS_FILE).isEmpty() ? null : Path.of(values.get(Setting.ALERTS_FILE))),
+                kafka(),
                 sources));
+    }
+
+    private KafkaConfig kafka() {
+        return KafkaConfig.checked(new KafkaConfig(
+                get(Setting.KAFKA_BOOTSTRAP_SERVERS, KafkaConfig::bootstrapServers),
+                get(Setting.KAFKA_READINGS_TOPIC, KafkaConfig::topic),
+                get(Setting.KAFKA_REJECTIONS_TOPIC, KafkaConfig::topic),
+                get(Setting.KAFKA_OFFSETS_TOPIC, KafkaConfig::topic),
+                get(Setting.KAFKA_COMPRESSION, v -> oneOf(v, KafkaConfig.COMPRESSIONS)),
+                get(Setting.KAFKA_SECURITY_PROTOCOL, v -> oneOf(v, KafkaConfig.PROTOCOLS)),
+                get(Setting.KAFKA_SASL_MECHANISM, v -> v.isEmpty() ? v : oneOf(v, KafkaConfig.MECHANISMS)),
+                get(Setting.KAFKA_SASL_USERNAME, v -> v),
+                new Secret(values.get(Setting.KAFKA_SASL_PASSWORD)),
+                get(Setting.KAFKA_TRUSTSTORE_FILE, ConfigLoader::readableFileOrNull),
+                new Secret(values.get(Setting.KAFKA_TRUSTSTORE_PASSWORD))));
+    }
+
+    private static String oneOf(String v, List<String> allowed) {
+        return require(v, allowed.contains(v), "must be one of " + String.join(", ", allowed));
     }
 
     private static Path readableFileOrNull(String v) {

@@ -47,7 +47,18 @@ public enum Setting {
     ALERTS_FILE("alerts_file", "", "YAML file holding the alert rules (the same list as alerts: in the config file); re-read on SIGHUP"),
     ALERTS_TOPIC_PREFIX("alerts.topic_prefix", "alerts", "alert events are published (QoS 1, retained) on <prefix>/<sensor_id>/<metric>/<rule>"),
     ALERTS_WEBHOOK_URL("alerts.webhook_url", "", "http(s) URL that receives each alert event as a JSON POST; empty: no webhook"),
-    ALERTS_WEBHOOK_TOKEN("alerts.webhook_token", "", "bearer token sent to alerts.webhook_url", true);
+    ALERTS_WEBHOOK_TOKEN("alerts.webhook_token", "", "bearer token sent to alerts.webhook_url", true),
+    KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap_servers", "", "Kafka brokers (host:port,...): when set, the raw log is forwarded to Kafka exactly once; empty: no Kafka output"),
+    KAFKA_READINGS_TOPIC("kafka.readings_topic", "edge.readings", "Kafka topic of the readings (key sensor_id, JSON value)"),
+    KAFKA_REJECTIONS_TOPIC("kafka.rejections_topic", "edge.rejections", "Kafka dead-letter topic: rejected messages with their reason"),
+    KAFKA_OFFSETS_TOPIC("kafka.offsets_topic", "edge.collector.offsets", "compacted Kafka topic of the forwarder's checkpoints, committed with its records"),
+    KAFKA_COMPRESSION("kafka.compression", "zstd", "compression of Kafka record batches: none, gzip, snappy, lz4 or zstd"),
+    KAFKA_SECURITY_PROTOCOL("kafka.security_protocol", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
+    KAFKA_SASL_MECHANISM("kafka.sasl_mechanism", "", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (with a SASL_* protocol)"),
+    KAFKA_SASL_USERNAME("kafka.sasl_username", "", "SASL user name"),
+    KAFKA_SASL_PASSWORD("kafka.sasl_password", "", "SASL password", true),
+    KAFKA_TRUSTSTORE_FILE("kafka.truststore_file", "", "trust store for SSL/SASL_SSL: PEM (.pem, .crt), PKCS12 (.p12, .pfx) or JKS; empty: the JVM's"),
+    KAFKA_TRUSTSTORE_PASSWORD("kafka.truststore_password", "", "password of a PKCS12 or JKS trust store", true);
 
     private final String key;
     private final String defaultValue;

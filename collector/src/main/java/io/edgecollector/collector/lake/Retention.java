@@ -25,18 +25,30 @@ public final class Retention {
     public record Outcome(List<String> compressed, List<String> deleted, List<String> kept) {
     }
 
+    /**
+     * An output that follows the raw files: what it is ("loaded into the database") and whether it
+     * has the named raw file up to the given offset (the end of its last whole line).
+     */
+    public record Follower(String what, BiPredicate<String, Long> reached) {
+    }
+
     private final Path rawDir;
     private final Path lakeDir;
-    private final BiPredicate<String, Long> loaded;
+    private final List<Follower> followers;
 
     /**
      * @param loaded whether the database has loaded the named raw file up to the given offset
      *               (the end of its last whole line)
      */
     public Retention(Path rawDir, Path lakeDir, BiPredicate<String, Long> loaded) {
+        this(rawDir, lakeDir, List.of(new Follower("loaded into the database", loaded)));
+    }
+
+    /** A file is kept until every follower (the database, Kafka) has it to its end. */
+    public Retention(Path rawDir, Path lakeDir, List<Follower> followers) {
         this.rawDir = rawDir;
         this.lakeDir = lakeDir;
-        this.loaded = loaded;
+        this.followers = List.copyOf(followers);
     }
 
     /**
@@ -84,8 +96,11 @@ public final class Retention {
         if (!manifest.covers(f.getFileName().toString(), size)) {
             return "changed since compaction (compact the day again)";
         }
-        if (!loaded.test(f.getFileName().toString(), RawFiles.wholeLinesEnd(f))) {
-            return "not loaded into the database to its end";
+        long end = RawFiles.wholeLinesEnd(f);
+        for (Follower follower : followers) {
+            if (!follower.reached().test(f.getFileName().toString(), end)) {
+                return "not " + follower.what() + " to its end";
+            }
         }
         return null;
     }

@@ -58,6 +58,17 @@ public class CollectorMetrics implements Metrics {
     private final Counter loadFailures = Counter.builder().name("edge_collector_load_errors_total")
             .help("loader passes that failed (database unreachable or refusing); retried with backoff").register(registry);
 
+    private final Counter kafkaLines = Counter.builder().name("edge_collector_kafka_forwarded_messages_total")
+            .help("raw lines (messages) forwarded to Kafka in committed transactions").register(registry);
+    private final Counter kafkaRecords = Counter.builder().name("edge_collector_kafka_records_total")
+            .help("records committed to Kafka, by kind (readings, rejections)").labelNames("kind").register(registry);
+    private final Counter kafkaErrors = Counter.builder().name("edge_collector_kafka_errors_total")
+            .help("Kafka forwarding passes that failed (retried with backoff from the committed checkpoint)").register(registry);
+    private final Histogram kafkaSeconds = Histogram.builder().name("edge_collector_kafka_transaction_seconds")
+            .help("time to forward one chunk of raw lines to Kafka (send, checkpoint, commit)")
+            .unit(Unit.SECONDS).classicOnly()
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
+
     public CollectorMetrics() {
         for (Quality q : Quality.values()) {
             readings.initLabelValues(q.label());
@@ -97,6 +108,43 @@ public class CollectorMetrics implements Metrics {
         GaugeWithCallback.builder().name("edge_collector_database_ready")
                 .help("1 when PostgreSQL is prepared and loading")
                 .callback(cb -> cb.call(databaseReady.getAsBoolean() ? 1 : 0)).register(registry);
+    }
+
+    /** Gauges of the outputs besides PostgreSQL (Kafka): ready, and lag in bytes and messages. */
+    public void watchOutputs(java.util.List<? extends io.edgecollector.collector.OutputStatus> outputs) {
+        if (outputs.isEmpty()) {
+            return;
+        }
+        GaugeWithCallback.builder().name("edge_collector_output_ready").labelNames("output")
+                .help("1 when the output is connected and forwarding")
+                .callback(cb -> outputs.forEach(o -> cb.call(o.isReady() ? 1 : 0, o.name()))).register(registry);
+        GaugeWithCallback.builder().name("edge_collector_output_lag_bytes").labelNames("output")
+                .help("bytes of raw files not yet forwarded to the output")
+                .callback(cb -> outputs.forEach(o -> cb.call(o.lagBytes(), o.name()))).register(registry);
+        GaugeWithCallback.builder().name("edge_collector_output_lag_messages").labelNames("output")
+                .help("raw lines (messages) not yet forwarded to the output")
+                .callback(cb -> outputs.forEach(o -> cb.call(o.lagMessages(), o.name()))).register(registry);
+    }
+
+    @Override
+    public void kafkaForwarded(long lines, long readingRecords, long rejectionRecords, long nanos) {
+        kafkaLines.inc(lines);
+        kafkaRecords.labelValues("readings").inc(readingRecords);
+        kafkaRecords.labelValues("rejections").inc(rejectionRecords);
+        kafkaSeconds.observe(nanos / NANOS_PER_SECOND);
+    }
+
+    @Override
+    public void kafkaFailed() {
+        kafkaErrors.inc();
+    }
+
+    public long kafkaForwardedMessages() {
+        return kafkaLines.getLongValue();
+    }
+
+    public long kafkaErrors() {
+        return kafkaErrors.getLongValue();
     }
 
     @Override

@@ -47,4 +47,12 @@ public interface Metrics {
     /** An alert output (mqtt, webhook, postgres) failed to deliver; it retries. */
     default void alertDeliveryFailed(String output) {
     }
+
+    /** One Kafka transaction committed: raw lines forwarded, reading records and dead letters in it. */
+    default void kafkaForwarded(long lines, long readings, long rejections, long nanos) {
+    }
+
+    /** A Kafka pass failed (retried with backoff) or stopped the daemon. */
+    default void kafkaFailed() {
+    }
 }

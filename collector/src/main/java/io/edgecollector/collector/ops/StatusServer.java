@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.edgecollector.collector.CollectorStatus;
+import io.edgecollector.collector.OutputStatus;
 import io.edgecollector.collector.config.ConfigException;
 import io.edgecollector.collector.config.Setting;
 import io.edgecollector.collector.lifecycle.Component;
@@ -161,13 +162,20 @@ public final class StatusServer implements Component {
         }
         boolean broker = status.isSubscribed();
         boolean database = status.isDatabaseReady();
-        boolean ready = status.isAlive() && broker && database;
+        boolean outputs = status.outputs().stream().allMatch(OutputStatus::isReady);
+        boolean ready = status.isAlive() && broker && database && outputs;
         ObjectNode body = JSON.createObjectNode()
                 .put("status", ready ? "ready" : "not_ready")
                 .put("broker", broker ? "subscribed" : "disconnected")
                 .put("database", database ? "ready" : "unavailable")
                 .put("backlog_bytes", status.backlogBytes())
                 .put("backlog_messages", status.backlogMessages());
+        for (OutputStatus o : status.outputs()) {
+            body.putObject(o.name())
+                    .put("status", o.isReady() ? "ready" : "unavailable")
+                    .put("lag_bytes", o.lagBytes())
+                    .put("lag_messages", o.lagMessages());
+        }
         sendJson(ex, ready ? 200 : 503, body);
     }
 

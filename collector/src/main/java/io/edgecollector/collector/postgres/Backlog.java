@@ -15,7 +15,7 @@ import java.util.Map;
  * Until a file's checkpoint is known (the database has not answered since start) the whole file
  * counts: an upper bound.
  */
-final class Backlog {
+public final class Backlog {
     private static final int READ_BYTES = 64 * 1024;
 
     /** One file: loaded up to offset; lines counted in [offset, countedEnd). */
@@ -32,7 +32,7 @@ final class Backlog {
     private volatile long lines;
 
     /** The file's checkpoint as read from the database: counting starts again from there. */
-    synchronized void checkpointKnown(String name, long offset) {
+    public synchronized void checkpointKnown(String name, long offset) {
         FileState f = state(name);
         f.offset = offset;
         f.countedEnd = offset;
@@ -40,7 +40,7 @@ final class Backlog {
     }
 
     /** The loader committed lines up to newOffset. */
-    synchronized void loaded(String name, long newOffset, long loadedLines) {
+    public synchronized void loaded(String name, long newOffset, long loadedLines) {
         FileState f = state(name);
         if (newOffset <= f.countedEnd) {
             f.lines = Math.max(0, f.lines - loadedLines);
@@ -52,7 +52,7 @@ final class Backlog {
     }
 
     /** Counts the whole lines the file gained since last seen and updates the totals. */
-    synchronized void observe(Path file, long size) throws IOException {
+    public synchronized void observe(Path file, long size) throws IOException {
         FileState f = state(file.getFileName().toString());
         f.size = size;
         if (size > f.countedEnd) {
@@ -70,11 +70,11 @@ final class Backlog {
         lines = l;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
-    long lines() {
+    public long lines() {
         return lines;
     }
 

@@ -63,7 +63,9 @@ class DeploymentFilesTest {
     void collectorEnvironment_isValid_andMatchesTheOtherServices() {
         JsonNode services = COMPOSE.get("services");
         Map<String, String> env = new HashMap<>();
-        services.get("collector").get("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        // ${VAR:-default} as compose reads it with VAR unset
+        services.get("collector").get("environment").fields().forEachRemaining(e -> env.put(e.getKey(),
+                e.getValue().asText().replaceAll("^\\$\\{[A-Z_]+:-([^}]*)}$", "$1")));
         for (String key : env.keySet()) {
             assertTrue(List.of(Setting.values()).stream().anyMatch(s -> s.env().equals(key)), "unknown variable " + key);
         }
@@ -81,6 +83,12 @@ class DeploymentFilesTest {
         String command = services.get("collector").get("command").get(0).asText();
         assertNotNull(CollectorMain.commandLine(Map.of()).getSubcommands().get(command), "collector command " + command);
         assertNotNull(services.get("pgadmin").get("profiles"), "pgAdmin only under a profile");
+        assertEquals("kafka", services.get("kafka").get("profiles").get(0).asText(), "Kafka only under the kafka profile");
+        assertTrue(services.get("kafka").get("image").asText().startsWith("apache/kafka:"));
+        Map<String, String> withKafka = new HashMap<>(env);
+        withKafka.put("COLLECTOR_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        String kafkaHost = ConfigLoader.load(null, withKafka, Map.of()).kafka().bootstrapServers().split(":")[0];
+        assertNotNull(services.get(kafkaHost), "the documented Kafka bootstrap server is a service");
     }
 
     @Test
