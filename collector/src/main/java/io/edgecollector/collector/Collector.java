@@ -17,6 +17,7 @@ import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.PostgresLoader;
 import io.edgecollector.collector.rawlog.RawLog;
 import io.edgecollector.collector.rawlog.RawTail;
+import io.edgecollector.collector.sparkplug.SparkplugHost;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.SensorRegistry;
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class Collector implements AutoCloseable {
     private final Ingestor ingestor;
     private final MqttIntake intake;
     private final Warmup warmup;
+    private final SparkplugHost sparkplugHost;
     private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
     private final CollectorStatus status;
     private boolean closed;
@@ -88,6 +90,10 @@ public final class Collector implements AutoCloseable {
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
+        this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock) : null;
+        if (sparkplugHost != null) {
+            path.sparkplug().requestRebirthsWith(sparkplugHost);
+        }
         this.status = new PipelineStatus(intake, writer, loader);
         supervisor.onEnd(intake::stopIntake);
     }
@@ -110,6 +116,9 @@ public final class Collector implements AutoCloseable {
         lifecycle.start(loader);
         lifecycle.start(warmup);
         lifecycle.start(intake);
+        if (sparkplugHost != null) {
+            lifecycle.start(sparkplugHost);
+        }
         boolean connected = intake.awaitConnected(maxWait);
         if (connected || supervisor.isEnding()) {
             loader.awaitFirstAttempt();

@@ -35,10 +35,14 @@ public record CollectorConfig(
         Duration deleteAfter,
         int httpPort,
         Duration statusInterval,
+        SparkplugConfig sparkplug,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
         topics = List.copyOf(topics);
+        if (sparkplug.enabled() && !topics.contains(sparkplug.topicFilter())) {
+            topics = java.util.stream.Stream.concat(topics.stream(), java.util.stream.Stream.of(sparkplug.topicFilter())).toList();
+        }
         missingSentinels = List.copyOf(missingSentinels);
         sources = Map.copyOf(sources);
     }
@@ -113,6 +117,9 @@ public record CollectorConfig(
             case DELETE_AFTER -> deleteAfter == null ? "" : Durations.format(deleteAfter);
             case HTTP_PORT -> Integer.toString(httpPort);
             case STATUS_INTERVAL -> Durations.format(statusInterval);
+            case SPARKPLUG_ENABLED -> Boolean.toString(sparkplug.enabled());
+            case SPARKPLUG_HOST_ID -> sparkplug.hostId();
+            case SPARKPLUG_GROUP -> sparkplug.group();
         };
     }
 }

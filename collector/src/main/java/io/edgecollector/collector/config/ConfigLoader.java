@@ -146,7 +146,23 @@ public final class ConfigLoader {
                 get(Setting.DELETE_AFTER, v -> v.isEmpty() ? null : duration(v, Duration.ofDays(1), Duration.ofDays(36500))),
                 get(Setting.HTTP_PORT, v -> integer(v, 0, 65_535)),
                 get(Setting.STATUS_INTERVAL, v -> duration(v, Duration.ZERO, Duration.ofDays(1))),
+                new SparkplugConfig(get(Setting.SPARKPLUG_ENABLED, ConfigLoader::bool),
+                        get(Setting.SPARKPLUG_HOST_ID, v -> require(v, SPARKPLUG_ID.matcher(v).matches(),
+                                "must be 1 to 64 characters, none of '/', '+', '#'")),
+                        get(Setting.SPARKPLUG_GROUP, v -> require(v, v.isEmpty() || SPARKPLUG_ID.matcher(v).matches(),
+                                "must be empty or 1 to 64 characters, none of '/', '+', '#'"))),
                 sources));
+    }
+
+    /** A Sparkplug id is one topic level: no separators or wildcards. */
+    private static final Pattern SPARKPLUG_ID = Pattern.compile("[^/+#\\p{Cntrl}]{1,64}");
+
+    private static boolean bool(String v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off", "" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
     }
 
     private static Path readableFileOrNull(String v) {

@@ -36,6 +36,10 @@ public enum Setting {
     COMPRESS_AFTER("retention.compress_after", "", "compact gzips raw files of days older than this (e.g. 7d), once compacted and loaded; empty: never"),
     DELETE_AFTER("retention.delete_after", "", "compact deletes raw files of days older than this (e.g. 90d), once compacted and loaded; empty: never"),
     HTTP_PORT("http_port", "9180", "port of /metrics (Prometheus), /health and /ready on all interfaces; 0: no HTTP server"),
+    SPARKPLUG_ENABLED("sparkplug.enabled", "false",
+            "act as a Sparkplug B host: subscribe to spBv1.0 topics, publish spBv1.0/STATE/<host_id>, ask nodes for rebirths"),
+    SPARKPLUG_HOST_ID("sparkplug.host_id", "edge-collector", "Sparkplug host application id (topic spBv1.0/STATE/<host_id>)"),
+    SPARKPLUG_GROUP("sparkplug.group", "", "Sparkplug group to follow (spBv1.0/<group>/#); empty: every group (spBv1.0/#)"),
     STATUS_INTERVAL("status_interval", "60s", "how often the daemon logs its one-line status (rate, backlog, errors); 0s: never");
 
     private final String key;

@@ -75,8 +75,11 @@ public final class DayCompactor {
                 GenericRecord row = new GenericData.Record(LakeSchemas.MEASUREMENT);
                 for (Path f : files) {
                     sources.add(new Manifest.Source(f.getFileName().toString(), Files.size(f)));
+                    String name = f.getFileName().toString();
+                    long[] at = {0};
                     int tornTail = RawLineReader.read(f, (buf, off, len) -> {
-                        line(buf, off, len, counts, keys, row, out, rollup);
+                        line(name, at[0], buf, off, len, counts, keys, row, out, rollup);
+                        at[0] += len + 1L;
                         bytesRead.accept(len + 1L);
                     });
                     if (tornTail > 0) {
@@ -126,7 +129,7 @@ public final class DayCompactor {
         long torn;
     }
 
-    private void line(byte[] buf, int off, int len, Counts counts, Set<Long> keys, GenericRecord row,
+    private void line(String file, long offset, byte[] buf, int off, int len, Counts counts, Set<Long> keys, GenericRecord row,
                       ParquetWriter<GenericRecord> out, HourlyRollup rollup) throws IOException {
         counts.lines++;
         RawMessage message;
@@ -136,7 +139,7 @@ public final class DayCompactor {
             counts.torn++;
             return;
         }
-        MappedMessage mapped = processor.process(message);
+        MappedMessage mapped = processor.process(message, file, offset, len);
         if (!mapped.rejections().isEmpty()) {
             counts.rejections++;
         }

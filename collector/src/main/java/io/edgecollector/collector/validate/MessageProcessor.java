@@ -5,6 +5,7 @@ import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.ReadingMapper;
 import io.edgecollector.collector.parse.RejectReason;
+import io.edgecollector.collector.parse.StatefulMapper;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -23,16 +24,36 @@ public final class MessageProcessor {
     private final Validator validator;
     private final SensorRegistry registry;
     private final QualityRules rules;
+    private final StatefulMapper stateful;
 
     public MessageProcessor(ReadingMapper mapper, Validator validator, SensorRegistry registry, QualityRules rules) {
+        this(mapper, validator, registry, rules, StatefulMapper.NONE);
+    }
+
+    /** With a mapper for the topics of a stateful protocol (Sparkplug B); other topics go to mapper. */
+    public MessageProcessor(ReadingMapper mapper, Validator validator, SensorRegistry registry, QualityRules rules,
+                            StatefulMapper stateful) {
         this.mapper = mapper;
         this.validator = validator;
         this.registry = registry;
         this.rules = rules;
+        this.stateful = stateful;
     }
 
+    /** A live message, not yet written (intake): a stateful protocol's newest state applies. */
     public MappedMessage process(RawMessage message) {
-        MappedMessage mapped = mapper.map(message);
+        return process(message, null, 0, 0);
+    }
+
+    /** Whether what this topic's messages mean depends on earlier lines (then it is not handed over). */
+    public boolean isStateful(String topic) {
+        return stateful.handles(topic);
+    }
+
+    /** A message read back from the raw line at offset (length bytes) of the named raw file. */
+    public MappedMessage process(RawMessage message, String file, long offset, int length) {
+        MappedMessage mapped = stateful.handles(message.topic())
+                ? stateful.map(message, file, offset, length) : mapper.map(message);
         List<Reading> accepted = new ArrayList<>(mapped.readings().size());
         List<String> rejections = new ArrayList<>(mapped.rejections());
         for (Reading r : mapped.readings()) {
