@@ -75,10 +75,9 @@ public final class DayCompactor {
                 GenericRecord row = new GenericData.Record(LakeSchemas.MEASUREMENT);
                 for (Path f : files) {
                     sources.add(new Manifest.Source(f.getFileName().toString(), Files.size(f)));
-                    String name = f.getFileName().toString();
                     long[] at = {0};
                     int tornTail = RawLineReader.read(f, (buf, off, len) -> {
-                        line(name, at[0], buf, off, len, counts, keys, row, out, rollup);
+                        line(f, at[0], buf, off, len, counts, keys, row, out, rollup);
                         at[0] += len + 1L;
                         bytesRead.accept(len + 1L);
                     });
@@ -129,7 +128,7 @@ public final class DayCompactor {
         long torn;
     }
 
-    private void line(String file, long offset, byte[] buf, int off, int len, Counts counts, Set<Long> keys, GenericRecord row,
+    private void line(Path file, long offset, byte[] buf, int off, int len, Counts counts, Set<Long> keys, GenericRecord row,
                       ParquetWriter<GenericRecord> out, HourlyRollup rollup) throws IOException {
         counts.lines++;
         RawMessage message;

@@ -1,5 +1,7 @@
 package io.edgecollector.collector.parse;
 
+import java.nio.file.Path;
+
 /**
  * Maps the messages of a protocol whose meaning depends on earlier messages (Sparkplug B:
  * metric names and types come from births, data carries aliases). What a line means is a
@@ -14,7 +16,7 @@ public interface StatefulMapper {
         }
 
         @Override
-        public MappedMessage map(RawMessage message, String file, long offset, int length) {
+        public MappedMessage map(RawMessage message, Path file, long offset, int length) {
             throw new IllegalStateException("no stateful mapper for " + message.topic());
         }
     };
@@ -23,9 +25,9 @@ public interface StatefulMapper {
     boolean handles(String topic);
 
     /**
-     * @param file   the raw file's name the line lies in, or null for a live message
+     * @param file   the raw file the line lies in, or null for a live message
      * @param offset where the line starts in that file
      * @param length the line's length without its newline
      */
-    MappedMessage map(RawMessage message, String file, long offset, int length);
+    MappedMessage map(RawMessage message, Path file, long offset, int length);
 }

@@ -31,10 +31,10 @@ public final class LineSource {
         private final RawChunk chunk;
         private final List<Processed> known;
 
-        private final String fileName;
+        private final Path file;
 
-        private Lines(String fileName, RawChunk chunk, List<Processed> known) {
-            this.fileName = fileName;
+        private Lines(Path file, RawChunk chunk, List<Processed> known) {
+            this.file = file;
             this.chunk = chunk;
             this.known = known;
         }
@@ -56,7 +56,7 @@ public final class LineSource {
             } catch (IOException e) {
                 return new Torn();
             }
-            return new Whole(new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message, fileName, line.fileOffset(), line.length())));
+            return new Whole(new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message, file, line.fileOffset(), line.length())));
         }
     }
 
@@ -79,8 +79,8 @@ public final class LineSource {
         String name = file.getFileName().toString();
         HandedLines.Taken taken = handed.take(name, offset, maxLines);
         if (taken != null) {
-            return new Lines(name, taken.chunk(), taken.processed());
+            return new Lines(file, taken.chunk(), taken.processed());
         }
-        return new Lines(name, RawChunk.read(file, offset, maxBytes, maxLines), null);
+        return new Lines(file, RawChunk.read(file, offset, maxBytes, maxLines), null);
     }
 }

@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class SparkplugState implements StatefulMapper {
     private static final Logger LOG = LoggerFactory.getLogger(SparkplugState.class);
 
-    private final Path rawDir;
     private final SparkplugMapper mapper = new SparkplugMapper();
     private final Map<String, BirthTracker> readers = new ConcurrentHashMap<>();
     private final BirthTracker live;
@@ -34,7 +33,6 @@ public final class SparkplugState implements StatefulMapper {
 
     /** @param instanceId this collector's instance id ("" for none): whose raw files intake's state comes from */
     public SparkplugState(Path rawDir, String instanceId) {
-        this.rawDir = rawDir;
         this.live = new BirthTracker(rawDir, instanceId == null ? "" : instanceId, mapper);
     }
 
@@ -49,17 +47,19 @@ public final class SparkplugState implements StatefulMapper {
     }
 
     @Override
-    public MappedMessage map(RawMessage message, String file, long offset, int length) {
+    public MappedMessage map(RawMessage message, Path file, long offset, int length) {
         SparkplugTopic t = SparkplugTopic.parse(message.topic());
         if (t == null) {
             return new MappedMessage(List.of(), List.of("sparkplug: topic is not spBv1.0/<group>/<type>/<edge_node>[/<device>]"),
                     RejectReason.SPARKPLUG);
         }
         if (file != null) {
-            String instance = RawFiles.instanceOf(Path.of(file));
-            BirthTracker reader = readers.computeIfAbsent(instance == null ? "" : instance,
-                    i -> new BirthTracker(rawDir, i, mapper));
-            return reader.map(t, message, Position.of(file, offset), length).mapped();
+            // the births of a raw file are in the files of its directory and instance (replay may name any file)
+            String instance = RawFiles.instanceOf(file);
+            Path dir = file.toAbsolutePath().getParent();
+            BirthTracker reader = readers.computeIfAbsent(dir + "\u0000" + (instance == null ? "" : instance),
+                    k -> new BirthTracker(dir, instance == null ? "" : instance, mapper));
+            return reader.map(t, message, Position.of(file.getFileName().toString(), offset), length).mapped();
         }
         return live(t, message);
     }

@@ -8,6 +8,7 @@ import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.parse.StatefulMapper;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,8 +51,8 @@ public final class MessageProcessor {
         return stateful.handles(topic);
     }
 
-    /** A message read back from the raw line at offset (length bytes) of the named raw file. */
-    public MappedMessage process(RawMessage message, String file, long offset, int length) {
+    /** A message read back from the raw line at offset (length bytes) of the raw file. */
+    public MappedMessage process(RawMessage message, Path file, long offset, int length) {
         MappedMessage mapped = stateful.handles(message.topic())
                 ? stateful.map(message, file, offset, length) : mapper.map(message);
         List<Reading> accepted = new ArrayList<>(mapped.readings().size());
