@@ -105,7 +105,8 @@ public final class Ingestor {
         String error = null;
         if (!result.rejections().isEmpty()) {
             error = String.join("; ", result.rejections());
-            metrics.messageRejected(decoded.reason() != null ? decoded.reason() : result.reason());
+            // a binary protocol's payload is not JSON by design: its mapper's reason counts
+            metrics.messageRejected(decoded.reason() != null && !processor.isStateful(topic) ? decoded.reason() : result.reason());
             logRejection(topic, error);
         }
         return RawLineCodec.encode(receivedAt, topic, qos, false, payload, decoded.json() != null, error);

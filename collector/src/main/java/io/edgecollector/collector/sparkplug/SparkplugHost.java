@@ -2,6 +2,7 @@ package io.edgecollector.collector.sparkplug;
 
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.SparkplugConfig;
+import io.edgecollector.collector.lifecycle.Backoff;
 import io.edgecollector.collector.lifecycle.Component;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,6 +45,8 @@ public final class SparkplugHost implements Component, RebirthRequests {
     private final Clock clock;
     private final long connectedAt;
     private final Map<String, Long> lastRebirth = new ConcurrentHashMap<>();
+    private final Thread connecting = new Thread(this::connectUntilStopped, "collector-sparkplug-connect");
+    private volatile boolean stopping;
 
     public SparkplugHost(CollectorConfig config, Clock clock) throws MqttException {
         this.config = config.sparkplug();
@@ -71,9 +74,30 @@ public final class SparkplugHost implements Component, RebirthRequests {
         return "sparkplug-host";
     }
 
+    /** Connects in the background, retrying with capped backoff until the first connect (Paho reconnects after that). */
     @Override
-    public void start() throws MqttException {
-        client.connect(options);
+    public void start() {
+        connecting.setDaemon(true);
+        connecting.start();
+    }
+
+    private void connectUntilStopped() {
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        while (!stopping) {
+            try {
+                client.connect(options).waitForCompletion(15_000);
+                return;
+            } catch (MqttException e) {
+                long delay = backoff.next();
+                LOG.warn("event=sparkplug_host_connect_failed cause=\"{}\" retry_in={}s", e.getMessage(), delay / 1000);
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** The host's STATE payload per Sparkplug 3.0; online and offline carry the same connect time. */
@@ -106,6 +130,8 @@ public final class SparkplugHost implements Component, RebirthRequests {
 
     @Override
     public void stop(Duration timeout) {
+        stopping = true;
+        connecting.interrupt();
         try {
             if (client.isConnected()) {
                 // a clean disconnect sends no will: say offline ourselves
