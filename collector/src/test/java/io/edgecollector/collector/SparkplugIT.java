@@ -98,7 +98,7 @@ class SparkplugIT {
                 assertEquals(1, db.count("SELECT count(*) FROM measurements WHERE " + press
                         + " AND metric = 'Temperature' AND value = 23.4 AND unit = 'C'"), "unit from the birth");
                 assertEquals(1, db.count("SELECT count(*) FROM rejected_messages WHERE reason = 'sparkplug: unknown alias 42: not in the birth of "
-                        + prefix + "/Line1/Press' AND payload LIKE 'base64:%'"));
+                        + prefix + "/Line1/Press' AND payload <> ''"), "the rejection keeps its payload");
                 assertEquals(2, db.count("SELECT count(*) FROM sparkplug_status WHERE group_id = '" + prefix + "' AND NOT online"
                         + " AND since IS NOT NULL"), "NDEATH and DDEATH take node and device offline");
             }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.tahu.message.model.MetricDataType;
+import org.eclipse.tahu.protobuf.SparkplugBProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,22 @@ class SparkplugStateTest {
         assertEquals("Plant1/Line1/Press", delta.sensorId());
         assertEquals("mm", delta.unit());
         assertEquals(Instant.ofEpochMilli(T0 + 1000), delta.ts());
+    }
+
+    @Test
+    void ts_isTheMetricsTimestamp_elseThePayloads() throws IOException {
+        births(Instant.parse("2026-12-02T10:00:00Z"));
+        byte[] payload = SparkplugBProto.Payload.newBuilder().setTimestamp(T0 + 7).setSeq(2)
+                .addMetrics(SparkplugBProto.Payload.Metric.newBuilder().setAlias(1).setTimestamp(T0 + 50).setIntValue(-2))
+                .addMetrics(SparkplugBProto.Payload.Metric.newBuilder().setAlias(6).setIntValue(7))
+                .build().toByteArray();
+        Line data = write(Instant.parse("2026-12-02T10:00:01Z"), DEVICE.formatted("DDATA"), payload);
+
+        Map<String, Instant> ts = reread(new SparkplugState(raw, ""), data).readings().stream()
+                .collect(Collectors.toMap(Reading::metric, Reading::ts));
+
+        assertEquals(Map.of("Delta", Instant.ofEpochMilli(T0 + 50), "Word", Instant.ofEpochMilli(T0 + 7)), ts,
+                "no datatype in the data metrics: the birth's applies (Int32 -2 from an unsigned int_value)");
     }
 
     @Test

@@ -15,8 +15,9 @@ import org.eclipse.tahu.message.model.SparkplugBPayload;
 
 /**
  * Sparkplug B payloads as an edge node sends them, encoded by Eclipse Tahu: births name each
- * metric with its alias, datatype and engUnit; data carries aliases only. Values take Tahu's
- * Java types (Int32 an Integer, UInt64 a BigInteger...).
+ * metric with its alias, datatype and engUnit; data carries aliases only. Each metric carries
+ * the payload's timestamp (Tahu's builder would stamp it with the time of building). Values
+ * take Tahu's Java types (Int32 an Integer, UInt64 a BigInteger...).
  */
 public final class SparkplugPayloads {
     /** A metric as declared in a birth. unit may be null. */
@@ -37,7 +38,8 @@ public final class SparkplugPayloads {
             }
             for (int i = 0; i < defs.size(); i++) {
                 Def d = defs.get(i);
-                Metric.MetricBuilder m = new Metric.MetricBuilder(d.name(), d.type(), values.get(i)).alias(d.alias());
+                Metric.MetricBuilder m = new Metric.MetricBuilder(d.name(), d.type(), values.get(i)).alias(d.alias())
+                        .timestamp(new Date(timestamp));
                 if (d.unit() != null) {
                     m.properties(new PropertySet.PropertySetBuilder()
                             .addProperty("engUnit", new PropertyValue(PropertyDataType.String, d.unit())).createPropertySet());
@@ -57,7 +59,7 @@ public final class SparkplugPayloads {
                     .setTimestamp(new Date(timestamp));
             for (int i = 0; i < defs.size(); i++) {
                 Def d = defs.get(i);
-                b.addMetric(new Metric.MetricBuilder(d.alias(), d.type(), values.get(i)).createMetric());
+                b.addMetric(new Metric.MetricBuilder(d.alias(), d.type(), values.get(i)).timestamp(new Date(timestamp)).createMetric());
             }
             return encode(b.createPayload());
         } catch (SparkplugInvalidTypeException e) {
