@@ -33,6 +33,7 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.tahu.message.SparkplugBPayloadDecoder;
 import org.eclipse.tahu.message.model.MetricDataType;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,9 @@ class SparkplugIT {
             MqttClient edge = new MqttClient(Setup.SHARED_BROKER, prefix + "-edge", new MemoryPersistence());
             List<String> seen = new CopyOnWriteArrayList<>();
             edge.connect();
-            edge.subscribe(new String[] {"spBv1.0/" + prefix + "/NCMD/#", "spBv1.0/STATE/" + prefix + "-host"}, new int[] {1, 1},
+            // (Paho 1.2.5's subscribe(String[], int[], listeners) calls itself forever: the MqttSubscription form works)
+            edge.subscribe(new MqttSubscription[] {new MqttSubscription("spBv1.0/" + prefix + "/NCMD/#", 1),
+                new MqttSubscription("spBv1.0/STATE/" + prefix + "-host", 1)},
                     new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
                         (t, m) -> seen.add(t + " " + rebirth(m)), (t, m) -> seen.add(t + " " + new String(m.getPayload(), StandardCharsets.UTF_8))});
             try (Collector collector = Setup.started(config, new CollectorMetrics())) {
