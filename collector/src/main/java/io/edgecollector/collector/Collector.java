@@ -85,12 +85,12 @@ public final class Collector implements AutoCloseable {
         this.ingestor = new Ingestor(decoder, processor, writer, metrics, clock, redeliveries);
         try {
             this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
+            this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock) : null;
         } catch (IOException e) {
             throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
-        this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock) : null;
         if (sparkplugHost != null) {
             path.sparkplug().requestRebirthsWith(sparkplugHost);
         }

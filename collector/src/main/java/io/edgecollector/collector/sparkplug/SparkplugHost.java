@@ -4,6 +4,8 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.SparkplugConfig;
 import io.edgecollector.collector.lifecycle.Backoff;
 import io.edgecollector.collector.lifecycle.Component;
+import io.edgecollector.simulator.MqttTls;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,13 +50,17 @@ public final class SparkplugHost implements Component, RebirthRequests {
     private final Thread connecting = new Thread(this::connectUntilStopped, "collector-sparkplug-connect");
     private volatile boolean stopping;
 
-    public SparkplugHost(CollectorConfig config, Clock clock) throws MqttException {
+    /** @throws IOException when the TLS files (mqtt.ca_file, client_cert, client_key) cannot be read */
+    public SparkplugHost(CollectorConfig config, Clock clock) throws MqttException, IOException {
         this.config = config.sparkplug();
         this.clock = clock;
         this.connectedAt = clock.millis();
         this.client = new MqttAsyncClient(config.brokerUrl(), config.clientId() + "-sparkplug", new MemoryPersistence());
         this.client.setCallback(new Callback());
         this.options = new MqttConnectionOptions();
+        if (config.tls()) {
+            options.setSocketFactory(MqttTls.socketFactory(new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey())));
+        }
         options.setCleanStart(true);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 30);
