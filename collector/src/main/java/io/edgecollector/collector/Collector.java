@@ -20,6 +20,7 @@ import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.PostgresLoader;
 import io.edgecollector.collector.rawlog.RawLog;
 import io.edgecollector.collector.rawlog.RawTail;
+import io.edgecollector.collector.sparkplug.SparkplugHost;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.SensorRegistry;
 import java.io.IOException;
@@ -63,6 +64,7 @@ public final class Collector implements AutoCloseable {
     private final Ingestor ingestor;
     private final MqttIntake intake;
     private final Warmup warmup;
+    private final SparkplugHost sparkplugHost;
     private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
     private final CollectorStatus status;
     private final MessageProcessor processor;
@@ -100,11 +102,15 @@ public final class Collector implements AutoCloseable {
         this.ingestor = new Ingestor(decoder, processor, writer, metrics, clock, redeliveries);
         try {
             this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
+            this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock) : null;
         } catch (IOException e) {
             throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
+        if (sparkplugHost != null) {
+            path.sparkplug().requestRebirthsWith(sparkplugHost);
+        }
         this.status = new PipelineStatus(intake, writer, loader, kafka);
         supervisor.onEnd(intake::stopIntake);
     }
@@ -131,6 +137,9 @@ public final class Collector implements AutoCloseable {
         }
         lifecycle.start(warmup);
         lifecycle.start(intake);
+        if (sparkplugHost != null) {
+            lifecycle.start(sparkplugHost);
+        }
         boolean connected = intake.awaitConnected(maxWait);
         if (connected || supervisor.isEnding()) {
             loader.awaitFirstAttempt();

@@ -2,6 +2,7 @@ package io.edgecollector.simulator;
 
 import io.edgecollector.common.MqttTls;
 import io.edgecollector.common.Progress;
+import io.edgecollector.simulator.sparkplug.SparkplugEdgeNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +103,22 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--keep-timestamps", description = "replay with the recorded timestamps instead of stamping rows as they are sent")
     boolean keepTimestamps;
 
+    @Option(names = "--sparkplug", description = "act as a Sparkplug B edge node with two devices (Press, Oven) instead of JSON sensors")
+    boolean sparkplug;
+
+    @Option(names = "--sparkplug-group", defaultValue = "Plant1", description = "Sparkplug group id (default: ${DEFAULT-VALUE})")
+    String sparkplugGroup;
+
+    @Option(names = "--sparkplug-node", defaultValue = "Line1", description = "Sparkplug edge node id (default: ${DEFAULT-VALUE})")
+    String sparkplugNode;
+
+    @Option(names = "--sparkplug-metrics", defaultValue = "5", description = "metrics per device (default: ${DEFAULT-VALUE})")
+    int sparkplugMetrics;
+
+    @Option(names = "--seq-gap-every", defaultValue = "0",
+            description = "skip a Sparkplug seq number every N data messages, to provoke a rebirth request (0: never)")
+    int seqGapEvery;
+
     @Option(names = "--write-registry", description = "write the sensor registry JSON matching the simulated sensors to this file, then exit")
     Path writeRegistry;
 
@@ -123,6 +140,9 @@ public final class SimulatorMain implements Callable<Integer> {
         }
         Duration limit = duration == null ? null : parseDuration(duration);
         AtomicBoolean stop = new AtomicBoolean();
+        if (sparkplug) {
+            return sparkplug(limit, stop);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "simulator-stop"));
         Simulator.Target target = new Simulator.Target(brokerUrl, clientId, qos, username, password, topicPrefix,
                 new MqttTls.Files(caFile, clientCert, clientKey));
@@ -147,6 +167,21 @@ public final class SimulatorMain implements Callable<Integer> {
         }
         System.out.println(result.summary());
         return result.failed() == 0 ? 0 : 1;
+    }
+
+    /** The Sparkplug mode: births, then data; killed, its will (NDEATH) takes it offline. */
+    private int sparkplug(Duration limit, AtomicBoolean stop) throws Exception {
+        double perSecond = rate != null ? rate : count > 0 ? 0 : 1;
+        // the bdSeq of this session: a new one per start, as a node counts its connections
+        long bdSeq = (System.currentTimeMillis() / 1000) % 256;
+        try (SparkplugEdgeNode edge = new SparkplugEdgeNode(brokerUrl, sparkplugGroup, sparkplugNode, sparkplugMetrics, bdSeq, seed)) {
+            edge.connect(username, password);
+            System.out.println("sparkplug edge node " + sparkplugGroup + "/" + sparkplugNode + " (devices "
+                    + SparkplugEdgeNode.DEVICES + ", bdSeq " + bdSeq + ") publishing to " + brokerUrl);
+            long sent = edge.run(count, perSecond, seqGapEvery, limit, stop::get);
+            System.out.println("published " + sent + " DDATA; answered " + edge.rebirths() + " rebirth requests");
+        }
+        return 0;
     }
 
     static Duration parseDuration(String text) {

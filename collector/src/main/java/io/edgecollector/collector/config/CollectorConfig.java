@@ -49,10 +49,14 @@ public record CollectorConfig(
         Secret alertsWebhookToken,
         List<AlertRule> alertRules,
         KafkaConfig kafka,
+        SparkplugConfig sparkplug,
         Map<Setting, String> sources) {
 
     public CollectorConfig {
         topics = List.copyOf(topics);
+        if (sparkplug.enabled() && !topics.contains(sparkplug.topicFilter())) {
+            topics = java.util.stream.Stream.concat(topics.stream(), java.util.stream.Stream.of(sparkplug.topicFilter())).toList();
+        }
         missingSentinels = List.copyOf(missingSentinels);
         alertRules = List.copyOf(alertRules);
         sources = Map.copyOf(sources);
@@ -142,6 +146,9 @@ public record CollectorConfig(
             case KAFKA_BOOTSTRAP_SERVERS, KAFKA_READINGS_TOPIC, KAFKA_REJECTIONS_TOPIC, KAFKA_OFFSETS_TOPIC,
                     KAFKA_COMPRESSION, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
                     KAFKA_SASL_PASSWORD, KAFKA_TRUSTSTORE_FILE, KAFKA_TRUSTSTORE_PASSWORD -> kafka.display(s);
+            case SPARKPLUG_ENABLED -> Boolean.toString(sparkplug.enabled());
+            case SPARKPLUG_HOST_ID -> sparkplug.hostId();
+            case SPARKPLUG_GROUP -> sparkplug.group();
         };
     }
 }

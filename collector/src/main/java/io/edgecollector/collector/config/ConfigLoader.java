@@ -213,7 +213,23 @@ public final class ConfigLoader {
                 new Secret(values.get(Setting.ALERTS_WEBHOOK_TOKEN)),
                 alertRules(values.get(Setting.ALERTS_FILE).isEmpty() ? null : Path.of(values.get(Setting.ALERTS_FILE))),
                 kafka(),
+                new SparkplugConfig(get(Setting.SPARKPLUG_ENABLED, ConfigLoader::bool),
+                        get(Setting.SPARKPLUG_HOST_ID, v -> require(v, SPARKPLUG_ID.matcher(v).matches(),
+                                "must be 1 to 64 characters, none of '/', '+', '#'")),
+                        get(Setting.SPARKPLUG_GROUP, v -> require(v, v.isEmpty() || SPARKPLUG_ID.matcher(v).matches(),
+                                "must be empty or 1 to 64 characters, none of '/', '+', '#'"))),
                 sources));
+    }
+
+    /** A Sparkplug id is one topic level: no separators or wildcards. */
+    private static final Pattern SPARKPLUG_ID = Pattern.compile("[^/+#\\p{Cntrl}]{1,64}");
+
+    private static boolean bool(String v) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off", "" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
     }
 
     private KafkaConfig kafka() {

@@ -58,7 +58,11 @@ public enum Setting {
     KAFKA_SASL_USERNAME("kafka.sasl_username", "", "SASL user name"),
     KAFKA_SASL_PASSWORD("kafka.sasl_password", "", "SASL password", true),
     KAFKA_TRUSTSTORE_FILE("kafka.truststore_file", "", "trust store for SSL/SASL_SSL: PEM (.pem, .crt), PKCS12 (.p12, .pfx) or JKS; empty: the JVM's"),
-    KAFKA_TRUSTSTORE_PASSWORD("kafka.truststore_password", "", "password of a PKCS12 or JKS trust store", true);
+    KAFKA_TRUSTSTORE_PASSWORD("kafka.truststore_password", "", "password of a PKCS12 or JKS trust store", true),
+    SPARKPLUG_ENABLED("sparkplug.enabled", "false",
+            "act as a Sparkplug B host: subscribe to spBv1.0 topics, publish spBv1.0/STATE/<host_id>, ask nodes for rebirths"),
+    SPARKPLUG_HOST_ID("sparkplug.host_id", "edge-collector", "Sparkplug host application id (topic spBv1.0/STATE/<host_id>)"),
+    SPARKPLUG_GROUP("sparkplug.group", "", "Sparkplug group to follow (spBv1.0/<group>/#); empty: every group (spBv1.0/#)");
 
     private final String key;
     private final String defaultValue;

@@ -77,7 +77,8 @@ public final class Ingestor {
         RawLine line;
         try {
             PayloadDecoder.Decoded decoded = decoder.decode(payload);
-            result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error()));
+            result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error(),
+                    decoded.json() == null ? payload : null));
             line = encode(topic, payload, qos, receivedAt, decoded, result);
         } catch (RuntimeException e) {
             LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
@@ -95,7 +96,9 @@ public final class Ingestor {
             ack.ack();
             redeliveries.acknowledged(identity);
         };
-        Processed processed = result == null || line.bytes().length > HAND_OVER_MAX_BYTES
+        // a stateful protocol's line is read back by the loader at its place in the log (its
+        // meaning depends on the lines before it there, which intake's newest state only mirrors)
+        Processed processed = result == null || line.bytes().length > HAND_OVER_MAX_BYTES || processor.isStateful(topic)
                 ? null : new Processed(receivedAt, topic, dup, result);
         return writer.submit(new Pending(line, processed, acknowledge, System.nanoTime()));
     }
@@ -113,7 +116,8 @@ public final class Ingestor {
         String error = null;
         if (!result.rejections().isEmpty()) {
             error = String.join("; ", result.rejections());
-            metrics.messageRejected(decoded.reason() != null ? decoded.reason() : result.reason());
+            // a binary protocol's payload is not JSON by design: its mapper's reason counts
+            metrics.messageRejected(decoded.reason() != null && !processor.isStateful(topic) ? decoded.reason() : result.reason());
             logRejection(topic, error);
         }
         return RawLineCodec.encode(receivedAt, topic, qos, false, payload, decoded.json() != null, error);

@@ -86,8 +86,10 @@ public final class DayCompactor {
             List<Manifest.Source> sources = new ArrayList<>();
             for (Path f : files) {
                 sources.add(new Manifest.Source(f.getFileName().toString(), Files.size(f)));
+                long[] at = {0};
                 int tornTail = RawLineReader.read(f, (buf, off, len) -> {
-                    line(buf, off, len, counts, rows);
+                    line(f, at[0], buf, off, len, counts, rows);
+                    at[0] += len + 1L;
                     bytesRead.accept(len + 1L);
                 });
                 if (tornTail > 0) {
@@ -141,7 +143,7 @@ public final class DayCompactor {
         long torn;
     }
 
-    private void line(byte[] buf, int off, int len, Counts counts, KeyOrder rows) throws IOException {
+    private void line(Path file, long offset, byte[] buf, int off, int len, Counts counts, KeyOrder rows) throws IOException {
         counts.lines++;
         RawMessage message;
         try {
@@ -150,7 +152,7 @@ public final class DayCompactor {
             counts.torn++;
             return;
         }
-        MappedMessage mapped = processor.process(message);
+        MappedMessage mapped = processor.process(message, file, offset, len);
         if (!mapped.rejections().isEmpty()) {
             counts.rejections++;
         }

@@ -13,6 +13,8 @@ public enum RejectReason {
     SHAPE("shape"),
     /** A reading that Bean Validation refused (a field out of its bounds). */
     INVALID_FIELD("invalid_field"),
+    /** A Sparkplug B message that cannot become readings (data before birth, unknown alias, not numeric...). */
+    SPARKPLUG("sparkplug"),
     INTERNAL("internal");
 
     private final String label;

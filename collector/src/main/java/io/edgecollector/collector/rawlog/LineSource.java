@@ -31,7 +31,10 @@ public final class LineSource {
         private final RawChunk chunk;
         private final List<Processed> known;
 
-        private Lines(RawChunk chunk, List<Processed> known) {
+        private final Path file;
+
+        private Lines(Path file, RawChunk chunk, List<Processed> known) {
+            this.file = file;
             this.chunk = chunk;
             this.known = known;
         }
@@ -53,7 +56,7 @@ public final class LineSource {
             } catch (IOException e) {
                 return new Torn();
             }
-            return new Whole(new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message)));
+            return new Whole(new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message, file, line.fileOffset(), line.length())));
         }
     }
 
@@ -73,10 +76,11 @@ public final class LineSource {
 
     /** At most maxLines whole lines (and about maxBytes) of the file from offset; none when it has no whole line there. */
     public Lines read(Path file, long offset, int maxBytes, int maxLines) throws IOException {
-        HandedLines.Taken taken = handed.take(file.getFileName().toString(), offset, maxLines);
+        String name = file.getFileName().toString();
+        HandedLines.Taken taken = handed.take(name, offset, maxLines);
         if (taken != null) {
-            return new Lines(taken.chunk(), taken.processed());
+            return new Lines(file, taken.chunk(), taken.processed());
         }
-        return new Lines(RawChunk.read(file, offset, maxBytes, maxLines), null);
+        return new Lines(file, RawChunk.read(file, offset, maxBytes, maxLines), null);
     }
 }

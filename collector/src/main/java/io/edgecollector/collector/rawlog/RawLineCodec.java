@@ -148,7 +148,19 @@ public final class RawLineCodec {
             return new RawMessage(receivedAt, topic, qos, dup, payload, null);
         }
         String error = node.hasNonNull("error") ? node.get("error").asText() : "payload is not JSON";
-        return new RawMessage(receivedAt, topic, qos, dup, null, error);
+        return new RawMessage(receivedAt, topic, qos, dup, null, error, binary(node));
+    }
+
+    /** The bytes of a payload that was not JSON, exactly as received. */
+    private static byte[] binary(JsonNode node) throws IOException {
+        if (node.hasNonNull("payload_b64")) {
+            try {
+                return Base64.getDecoder().decode(node.get("payload_b64").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("bad payload_b64", e);
+            }
+        }
+        return node.hasNonNull("payload_text") ? node.get("payload_text").asText().getBytes(StandardCharsets.UTF_8) : null;
     }
 
     /** The payload of a raw line as text, for storing with a rejection. */

@@ -5,8 +5,10 @@ import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.ReadingMapper;
 import io.edgecollector.collector.parse.RejectReason;
+import io.edgecollector.collector.parse.StatefulMapper;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,12 +25,20 @@ public final class MessageProcessor {
     private final Validator validator;
     private volatile SensorRegistry registry;
     private final QualityRules rules;
+    private final StatefulMapper stateful;
 
     public MessageProcessor(ReadingMapper mapper, Validator validator, SensorRegistry registry, QualityRules rules) {
+        this(mapper, validator, registry, rules, StatefulMapper.NONE);
+    }
+
+    /** With a mapper for the topics of a stateful protocol (Sparkplug B); other topics go to mapper. */
+    public MessageProcessor(ReadingMapper mapper, Validator validator, SensorRegistry registry, QualityRules rules,
+                            StatefulMapper stateful) {
         this.mapper = mapper;
         this.validator = validator;
         this.registry = registry;
         this.rules = rules;
+        this.stateful = stateful;
     }
 
     /** The registry re-read on SIGHUP: messages processed from now on are flagged against it. */
@@ -36,8 +46,20 @@ public final class MessageProcessor {
         this.registry = newRegistry;
     }
 
+    /** A live message, not yet written (intake): a stateful protocol's newest state applies. */
     public MappedMessage process(RawMessage message) {
-        MappedMessage mapped = mapper.map(message);
+        return process(message, null, 0, 0);
+    }
+
+    /** Whether what this topic's messages mean depends on earlier lines (then it is not handed over). */
+    public boolean isStateful(String topic) {
+        return stateful.handles(topic);
+    }
+
+    /** A message read back from the raw line at offset (length bytes) of the raw file. */
+    public MappedMessage process(RawMessage message, Path file, long offset, int length) {
+        MappedMessage mapped = stateful.handles(message.topic())
+                ? stateful.map(message, file, offset, length) : mapper.map(message);
         List<Reading> accepted = new ArrayList<>(mapped.readings().size());
         List<String> rejections = new ArrayList<>(mapped.rejections());
         for (Reading r : mapped.readings()) {

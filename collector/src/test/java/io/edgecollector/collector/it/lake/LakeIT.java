@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The Parquet lake, read back by an independent reader (DuckDB) and compared with PostgreSQL. */
-class LakeIT {
+public class LakeIT {
     static final int LINES = 30_000;
 
     static int cli(StringWriter out, String... args) {
@@ -69,7 +69,7 @@ class LakeIT {
         return all.toArray(String[]::new);
     }
 
-    static List<List<Object>> rows(Connection c, String sql) throws Exception {
+    public static List<List<Object>> rows(Connection c, String sql) throws Exception {
         List<List<Object>> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();

@@ -1,0 +1,159 @@
+package io.edgecollector.collector.sparkplug;
+
+import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.rawlog.RawChunk;
+import io.edgecollector.collector.rawlog.RawFiles;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.collector.rawlog.RawLineReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The births and deaths of one instance's raw log as one reader (the loader, replay,
+ * compaction, or intake) goes through it. Before a line is mapped, every birth and death
+ * before it is recorded: the lines between the last one this tracker saw and the asked
+ * position are scanned from the raw files (earlier days' files included, compressed or not),
+ * reading only lines whose topic names a birth or death. So what a line means depends on the
+ * raw files alone, whichever reader asks, in whatever order, after whatever crash.
+ */
+final class BirthTracker {
+    private static final byte[] TOPIC = "\"topic\":\"spBv1.0/".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BIRTH = "BIRTH/".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DEATH = "DEATH/".getBytes(StandardCharsets.UTF_8);
+    private static final int SCAN_BYTES = 4 * 1024 * 1024;
+    private static final int SCAN_LINES = 10_000;
+
+    private final Path rawDir;
+    private final String instanceId;
+    private final SparkplugMapper mapper;
+    private final BirthHistory history = new BirthHistory();
+    /** Every line before this has been seen. */
+    private Position frontier = new Position("", 0);
+
+    BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper) {
+        this.rawDir = rawDir;
+        this.instanceId = instanceId;
+        this.mapper = mapper;
+    }
+
+    /** Maps the line at (file, offset), length bytes long, with every birth and death before it known. */
+    synchronized SparkplugMapper.Outcome map(SparkplugTopic t, RawMessage m, Position at, int length) {
+        catchUp(at);
+        SparkplugMapper.Outcome outcome = mapper.map(t, m, history, at);
+        if (at.equals(frontier)) {
+            frontier = new Position(at.file(), at.offset() + length + 1L);
+        }
+        return outcome;
+    }
+
+    /** Records the births and deaths of every line before at not seen yet. */
+    private void catchUp(Position at) {
+        if (at.compareTo(frontier) <= 0) {
+            return;
+        }
+        try {
+            if (!at.file().equals(frontier.file())) {
+                for (Path f : files()) {
+                    String base = Position.of(f.getFileName().toString(), 0).file();
+                    if (base.compareTo(frontier.file()) >= 0 && base.compareTo(at.file()) < 0) {
+                        scan(f, base.equals(frontier.file()) ? frontier.offset() : 0, Long.MAX_VALUE);
+                    }
+                }
+                frontier = new Position(at.file(), 0);
+            }
+            if (!at.file().equals(Position.LIVE) && at.offset() > frontier.offset()) {
+                scan(fileOf(at.file()), frontier.offset(), at.offset());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read births from raw files in " + rawDir, e);
+        }
+        frontier = at;
+    }
+
+    /** This instance's raw files, oldest day first, compressed or not. */
+    private List<Path> files() {
+        List<Path> files = new ArrayList<>();
+        for (LocalDate day : RawFiles.days(rawDir)) {
+            for (Path f : RawFiles.ofDay(rawDir, day)) {
+                if (instanceId.equals(RawFiles.instanceOf(f))) {
+                    files.add(f);
+                }
+            }
+        }
+        return files;
+    }
+
+    private Path fileOf(String base) {
+        Path plain = rawDir.resolve(base);
+        Path gz = rawDir.resolve(base + ".gz");
+        return Files.exists(plain) || !Files.exists(gz) ? plain : gz;
+    }
+
+    private void scan(Path f, long from, long to) throws IOException {
+        if (!Files.exists(f)) {
+            return;
+        }
+        String name = f.getFileName().toString();
+        if (RawFiles.isCompressed(f)) {
+            long[] offset = {0};
+            RawLineReader.read(f, (buf, start, len) -> {
+                if (offset[0] >= from && offset[0] < to) {
+                    line(name, offset[0], buf, start, len);
+                }
+                offset[0] += len + 1L;
+            });
+            return;
+        }
+        long offset = from;
+        while (offset < to) {
+            RawChunk chunk = RawChunk.read(f, offset, SCAN_BYTES, SCAN_LINES);
+            if (chunk.lines().isEmpty()) {
+                return;
+            }
+            for (RawChunk.Line l : chunk.lines()) {
+                if (l.fileOffset() >= to) {
+                    return;
+                }
+                line(name, l.fileOffset(), chunk.buffer(), l.start(), l.length());
+            }
+            offset = chunk.endOffset();
+        }
+    }
+
+    /** Records the line's birth or death, if it is one; other lines do not change the state. */
+    private void line(String name, long offset, byte[] buf, int start, int len) {
+        int topic = indexOf(buf, start, start + len, TOPIC);
+        if (topic < 0 || (indexOf(buf, topic, start + len, BIRTH) < 0 && indexOf(buf, topic, start + len, DEATH) < 0)) {
+            return;
+        }
+        RawMessage m;
+        try {
+            m = RawLineCodec.decode(buf, start, len);
+        } catch (IOException e) {
+            return; // a torn line: its message was never acknowledged and came again
+        }
+        SparkplugTopic t = SparkplugTopic.parse(m.topic());
+        if (t != null && (t.type().endsWith("BIRTH") || t.type().endsWith("DEATH"))) {
+            mapper.map(t, m, history, Position.of(name, offset));
+        }
+    }
+
+    private static int indexOf(byte[] data, int from, int to, byte[] needle) {
+        outer:
+        for (int i = from; i <= to - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (data[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

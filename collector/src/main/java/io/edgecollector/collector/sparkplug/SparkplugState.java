@@ -1,0 +1,82 @@
+package io.edgecollector.collector.sparkplug;
+
+import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.RejectReason;
+import io.edgecollector.collector.parse.StatefulMapper;
+import io.edgecollector.collector.rawlog.RawFiles;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sparkplug B in the message path: what a message on {@code spBv1.0/...} means, from the
+ * births before it in the raw log. A line read back (loader, replay, compaction) is mapped
+ * by a {@link BirthTracker} of its instance's raw log at its position; a live message (intake)
+ * by a tracker of this collector's raw log that has read every file and then sees the live
+ * messages in the order they are written. Both follow the same lines in the same order, so
+ * intake's view and what is loaded agree; only intake acts on what it sees: a seq gap, data
+ * before birth or an unknown alias asks the node for a rebirth ({@link RebirthRequests}).
+ */
+public final class SparkplugState implements StatefulMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkplugState.class);
+
+    private final SparkplugMapper mapper = new SparkplugMapper();
+    private final Map<String, BirthTracker> readers = new ConcurrentHashMap<>();
+    private final BirthTracker live;
+    private final SeqTracker seqs = new SeqTracker();
+    private long liveCount;
+    private volatile RebirthRequests rebirths = RebirthRequests.NONE;
+
+    /** @param instanceId this collector's instance id ("" for none): whose raw files intake's state comes from */
+    public SparkplugState(Path rawDir, String instanceId) {
+        this.live = new BirthTracker(rawDir, instanceId == null ? "" : instanceId, mapper);
+    }
+
+    /** Where intake's requests for a rebirth go (the host's MQTT connection). */
+    public void requestRebirthsWith(RebirthRequests requests) {
+        this.rebirths = requests;
+    }
+
+    @Override
+    public boolean handles(String topic) {
+        return SparkplugTopic.matches(topic);
+    }
+
+    @Override
+    public MappedMessage map(RawMessage message, Path file, long offset, int length) {
+        SparkplugTopic t = SparkplugTopic.parse(message.topic());
+        if (t == null) {
+            return new MappedMessage(List.of(), List.of("sparkplug: topic is not spBv1.0/<group>/<type>/<edge_node>[/<device>]"),
+                    RejectReason.SPARKPLUG);
+        }
+        if (file != null) {
+            // the births of a raw file are in the files of its directory and instance (replay may name any file)
+            String instance = RawFiles.instanceOf(file);
+            Path dir = file.toAbsolutePath().getParent();
+            BirthTracker reader = readers.computeIfAbsent(dir + "\u0000" + (instance == null ? "" : instance),
+                    k -> new BirthTracker(dir, instance == null ? "" : instance, mapper));
+            return reader.map(t, message, Position.of(file.getFileName().toString(), offset), length).mapped();
+        }
+        return live(t, message);
+    }
+
+    private MappedMessage live(SparkplugTopic t, RawMessage message) {
+        SparkplugMapper.Outcome outcome;
+        boolean gap;
+        synchronized (this) {
+            outcome = live.map(t, message, new Position(Position.LIVE, liveCount++), 0);
+            gap = seqs.gap(t, outcome.seq());
+        }
+        if (gap) {
+            LOG.warn("event=sparkplug_seq_gap node={} seq={}", t.nodeKey(), outcome.seq());
+        }
+        if ((gap || outcome.rebirth()) && t.group() != null) {
+            rebirths.request(t);
+        }
+        return outcome.mapped();
+    }
+}

@@ -1,0 +1,180 @@
+package io.edgecollector.collector.it.sparkplug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecollector.collector.Collector;
+import io.edgecollector.collector.MessagePath;
+import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.it.lake.LakeIT;
+import io.edgecollector.collector.it.postgres.PostgresIT;
+import io.edgecollector.collector.config.ConfigLoader;
+import io.edgecollector.collector.lake.DayCompactor;
+import io.edgecollector.collector.metrics.CollectorMetrics;
+import io.edgecollector.collector.testing.Await;
+import io.edgecollector.collector.testing.CollectorProcess;
+import io.edgecollector.collector.testing.PrivateMosquitto;
+import io.edgecollector.collector.testing.RawLines;
+import io.edgecollector.collector.testing.Setup;
+import io.edgecollector.collector.testing.TestDatabase;
+import io.edgecollector.simulator.sparkplug.SparkplugEdgeNode;
+import io.edgecollector.simulator.sparkplug.SparkplugPayloads;
+import io.edgecollector.simulator.sparkplug.SparkplugPayloads.Def;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.tahu.message.SparkplugBPayloadDecoder;
+import org.eclipse.tahu.message.model.MetricDataType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sparkplug B against the real Mosquitto and PostgreSQL. */
+class SparkplugIT {
+    static final List<Def> PRESS = List.of(
+            new Def("Offset", 1, MetricDataType.Int32, "mm"),
+            new Def("Strokes", 2, MetricDataType.UInt64, null),
+            new Def("Running", 3, MetricDataType.Boolean, null),
+            new Def("Temperature", 4, MetricDataType.Float, "C"));
+    static final BigInteger HUGE = new BigInteger("18446744073709551000");
+
+    static Map<String, String> flags(String broker, String prefix, Path dir, TestDatabase db) throws Exception {
+        Map<String, String> f = Setup.flags(broker, prefix, dir.resolve("raw"), Setup.registry(dir, 1));
+        f.put("--db-url", db.url());
+        f.put("--sparkplug-enabled", "true");
+        f.put("--sparkplug-group", prefix);
+        f.put("--sparkplug-host-id", prefix + "-host");
+        return f;
+    }
+
+    @Test
+    void aliasesTypesGapRebirthDeaths_loadIntoPostgres_andReplayAndCompactionAgree(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        String node = "spBv1.0/" + prefix + "/%s/Line1";
+        String device = node + "/Press";
+        long t0 = System.currentTimeMillis();
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            CollectorConfig config = ConfigLoader.load(null, Map.of(), flags(Setup.SHARED_BROKER, prefix, dir, db));
+            MqttClient edge = new MqttClient(Setup.SHARED_BROKER, prefix + "-edge", new MemoryPersistence());
+            List<String> seen = new CopyOnWriteArrayList<>();
+            edge.connect();
+            // (Paho 1.2.5's subscribe(String[], int[], listeners) calls itself forever: the MqttSubscription form works)
+            edge.subscribe(new MqttSubscription[] {new MqttSubscription("spBv1.0/" + prefix + "/NCMD/#", 1),
+                new MqttSubscription("spBv1.0/STATE/" + prefix + "-host", 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
+                        (t, m) -> seen.add(t + " " + rebirth(m)), (t, m) -> seen.add(t + " " + new String(m.getPayload(), StandardCharsets.UTF_8))});
+            try (Collector collector = Setup.started(config, new CollectorMetrics())) {
+                Await.until("host STATE online", Duration.ofSeconds(10), () -> seen.stream().anyMatch(s -> s.contains("\"online\":true")));
+                edge.publish(node.formatted("NBIRTH"), SparkplugPayloads.birth(t0, 0, 3L, List.of(), List.of()), 1, false);
+                edge.publish(device.formatted("DBIRTH"), SparkplugPayloads.birth(t0, 1, null, PRESS,
+                        List.of(0, BigInteger.ZERO, false, 20.0f)), 1, false);
+                edge.publish(device.formatted("DDATA"), SparkplugPayloads.data(t0 + 1, 2, PRESS,
+                        List.of(-5, HUGE, true, 23.4f)), 1, false);
+                edge.publish(device.formatted("DDATA"), SparkplugPayloads.data(t0 + 2, 9, PRESS.subList(0, 1),
+                        List.of(-7)), 1, false);
+                Await.until("a rebirth NCMD after the seq gap", Duration.ofSeconds(10),
+                        () -> seen.contains("spBv1.0/" + prefix + "/NCMD/Line1 rebirth=true"));
+                edge.publish(device.formatted("DDATA"), SparkplugPayloads.data(t0 + 3, 10,
+                        List.of(new Def("Ghost", 42, MetricDataType.Double, null)), List.of(1.0)), 1, false);
+                edge.publish(device.formatted("DDEATH"), SparkplugPayloads.deviceDeath(t0 + 4, 11), 1, false);
+                edge.publish(node.formatted("NDEATH"), SparkplugPayloads.nodeDeath(t0 + 5, 3), 1, false);
+
+                String press = "sensor_id = '" + prefix + "/Line1/Press'";
+                Await.until("rows loaded", Duration.ofSeconds(20), () -> db.countOrMinusOne(
+                        "SELECT count(*) FROM sparkplug_status WHERE NOT online") == 2);
+                assertEquals(-5, db.count("SELECT value FROM measurements WHERE " + press + " AND metric = 'Offset' AND ts = to_timestamp("
+                        + (t0 + 1) + " / 1000.0)"), "Int32 keeps its sign");
+                assertEquals(-7, db.count("SELECT value FROM measurements WHERE " + press + " AND metric = 'Offset' AND ts = to_timestamp("
+                        + (t0 + 2) + " / 1000.0)"), "data after a gap is still read with the aliases in force");
+                assertEquals(1, db.count("SELECT count(*) FROM measurements WHERE " + press
+                        + " AND metric = 'Strokes' AND value = 18446744073709551000::float8 AND unit IS NULL"), "UInt64 above 2^63");
+                assertEquals(1, db.count("SELECT count(*) FROM measurements WHERE " + press
+                        + " AND metric = 'Temperature' AND value = 23.4 AND unit = 'C'"), "unit from the birth");
+                assertEquals(1, db.count("SELECT count(*) FROM rejected_messages WHERE reason = 'sparkplug: unknown alias 42: not in the birth of "
+                        + prefix + "/Line1/Press' AND payload <> ''"), "the rejection keeps its payload");
+                assertEquals(2, db.count("SELECT count(*) FROM sparkplug_status WHERE group_id = '" + prefix + "' AND NOT online"
+                        + " AND since IS NOT NULL"), "NDEATH and DDEATH take node and device offline");
+            }
+            Await.until("STATE offline on a clean stop", Duration.ofSeconds(10), () -> seen.stream().anyMatch(s -> s.contains("\"online\":false")));
+            edge.disconnect();
+            edge.close();
+
+            long rows = db.count("SELECT count(*) FROM measurements");
+            StringWriter out = new StringWriter();
+            List<String> replay = new java.util.ArrayList<>(List.of("replay", "--from-start", "--db-url", db.url()));
+            RawLines.files(dir.resolve("raw")).forEach(f -> replay.add(f.toString()));
+            int code = PostgresIT.cli(Map.of(), out, replay.toArray(String[]::new));
+            assertEquals(0, code, out.toString());
+            assertTrue(out.toString().contains("new_rows=0"), "replay from the raw files alone finds every row already there: " + out);
+            assertEquals(rows, db.count("SELECT count(*) FROM measurements"));
+
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            DayCompactor compactor = new DayCompactor(dir.resolve("raw"), dir.resolve("lake"), MessagePath.of(config).processor());
+            compactor.compact(today);
+            Path lake = DayCompactor.measurements(dir.resolve("lake"), today).resolve("part-00000.parquet");
+            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Connection pg = db.connect()) {
+                assertEquals(LakeIT.rows(pg, "SELECT sensor_id, metric, (extract(epoch FROM ts) * 1e6)::bigint, value, unit FROM measurements ORDER BY 1, 2, 3"),
+                        LakeIT.rows(duck, "SELECT sensor_id, metric, epoch_us(ts), value, unit FROM read_parquet('" + lake + "') ORDER BY 1, 2, 3"));
+            }
+        }
+    }
+
+    private static String rebirth(MqttMessage m) {
+        try {
+            return "rebirth=" + new SparkplugBPayloadDecoder().buildFromByteArray(m.getPayload()).getMetrics().stream()
+                    .anyMatch(x -> "Node Control/Rebirth".equals(x.getName()) && Boolean.TRUE.equals(x.getValue()));
+        } catch (Exception e) {
+            return "undecodable " + e;
+        }
+    }
+
+    @Test
+    void killMinus9_midStream_thenRestart_givesExactlyTheRowsPublished(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        try (TestDatabase db = TestDatabase.onSharedServer();
+             PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
+            String[] args = Setup.args("run", flags(broker.url(), prefix, dir, db));
+            Path log = dir.resolve("collector.log");
+            CollectorProcess first = CollectorProcess.start(log, args).awaitSubscribed(1);
+            int n = 3000;
+            SparkplugEdgeNode edge = new SparkplugEdgeNode(broker.url(), prefix, "Line1", 5, 1, 7);
+            edge.connect(null, null);
+            CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return edge.run(n, 300, 0, Duration.ofMinutes(2), () -> false);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String rows = "SELECT count(*) FROM measurements";
+            Await.until("loading under way", Duration.ofSeconds(60), () -> db.countOrMinusOne(rows) >= 2000);
+            first.kill();
+            try (CollectorProcess second = CollectorProcess.start(log, args).awaitSubscribed(2)) {
+                assertEquals(n, sent.get());
+                edge.close();
+                // 5 readings per DDATA; each set of births: the node's status, and per device its status and 5 metrics;
+                // the NDEATH: node and both devices offline
+                long expected = 5L * n + 13 * (1 + edge.rebirths()) + 3;
+                Await.until("every row", Duration.ofSeconds(90), () -> db.countOrMinusOne(rows) >= expected);
+                assertEquals(expected, db.count(rows), second.output());
+                assertEquals(0, db.count("SELECT count(*) FROM rejected_messages"));
+                assertEquals(3, db.count("SELECT count(*) FROM sparkplug_status WHERE NOT online"), "the clean close sent the NDEATH");
+                assertEquals(0, second.terminate(Duration.ofSeconds(20)), second.output());
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.edgecollector.collector.sparkplug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.rawlog.RawFiles;
+import io.edgecollector.collector.rawlog.RawLine;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.simulator.sparkplug.SparkplugPayloads;
+import io.edgecollector.simulator.sparkplug.SparkplugPayloads.Def;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.eclipse.tahu.message.model.MetricDataType;
+import org.eclipse.tahu.protobuf.SparkplugBProto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SparkplugStateTest {
+    static final String NODE = "spBv1.0/Plant1/%s/Line1";
+    static final String DEVICE = "spBv1.0/Plant1/%s/Line1/Press";
+    static final List<Def> PRESS = List.of(
+            new Def("Delta", 1, MetricDataType.Int32, "mm"),
+            new Def("Count", 2, MetricDataType.UInt64, null),
+            new Def("Running", 3, MetricDataType.Boolean, null),
+            new Def("Temperature", 4, MetricDataType.Float, "C"),
+            new Def("Small", 5, MetricDataType.Int8, null),
+            new Def("Word", 6, MetricDataType.UInt16, null));
+    static final BigInteger HUGE = new BigInteger("18446744073709551000");
+    static final long T0 = 1_764_000_000_000L;
+
+    @TempDir
+    Path raw;
+    final List<SparkplugTopic> rebirths = new ArrayList<>();
+
+    /** Written lines: file name, offset, length, message; as the writer lays them out. */
+    record Line(Path file, long offset, int length, RawMessage message) {
+    }
+
+    final List<Line> written = new ArrayList<>();
+
+    Line write(Instant at, String topic, byte[] payload) throws IOException {
+        RawLine line = RawLineCodec.encode(at, topic, 1, payload, false, null);
+        Path file = raw.resolve(RawFiles.name(line.day(), ""));
+        long offset = Files.exists(file) ? Files.size(file) : 0;
+        Files.write(file, line.bytes(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Line l = new Line(file, offset, line.bytes().length - 1,
+                RawLineCodec.decode(line.bytes(), 0, line.bytes().length - 1));
+        written.add(l);
+        return l;
+    }
+
+    static MappedMessage reread(SparkplugState state, Line l) {
+        return state.map(l.message(), l.file(), l.offset(), l.length());
+    }
+
+    static Map<String, Double> values(MappedMessage m) {
+        return m.readings().stream().collect(Collectors.toMap(Reading::metric, r -> r.value() == null ? Double.NaN : r.value()));
+    }
+
+    void births(Instant at) throws IOException {
+        write(at, NODE.formatted("NBIRTH"), SparkplugPayloads.birth(T0, 0, 7L, List.of(), List.of()));
+        write(at, DEVICE.formatted("DBIRTH"), SparkplugPayloads.birth(T0, 1, null, PRESS,
+                List.of(0, BigInteger.ZERO, false, 20.0f, (byte) 0, 0)));
+    }
+
+    @Test
+    void aliasOnlyData_resolvesNamesTypesAndUnits_fromTheBirthInAnEarlierDaysFile() throws IOException {
+        births(Instant.parse("2026-12-01T23:59:00Z"));
+        Line data = write(Instant.parse("2026-12-02T00:01:00Z"), DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0 + 1000, 2, PRESS,
+                List.of(-5, HUGE, true, 23.4f, (byte) -128, 65535)));
+
+        MappedMessage m = reread(new SparkplugState(raw, ""), data);
+
+        assertEquals(List.of(), m.rejections());
+        Map<String, Double> v = values(m);
+        assertEquals(-5.0, v.get("Delta"), "Int32 keeps its sign");
+        assertEquals(1.8446744073709551E19, v.get("Count"), "UInt64 above 2^63 stays positive");
+        assertEquals(1.0, v.get("Running"));
+        assertEquals(23.4, v.get("Temperature"));
+        assertEquals(-128.0, v.get("Small"));
+        assertEquals(65535.0, v.get("Word"));
+        Reading delta = m.readings().stream().filter(r -> r.metric().equals("Delta")).findFirst().orElseThrow();
+        assertEquals("Plant1/Line1/Press", delta.sensorId());
+        assertEquals("mm", delta.unit());
+        assertEquals(Instant.ofEpochMilli(T0 + 1000), delta.ts());
+    }
+
+    @Test
+    void ts_isTheMetricsTimestamp_elseThePayloads() throws IOException {
+        births(Instant.parse("2026-12-02T10:00:00Z"));
+        byte[] payload = SparkplugBProto.Payload.newBuilder().setTimestamp(T0 + 7).setSeq(2)
+                .addMetrics(SparkplugBProto.Payload.Metric.newBuilder().setAlias(1).setTimestamp(T0 + 50).setIntValue(-2))
+                .addMetrics(SparkplugBProto.Payload.Metric.newBuilder().setAlias(6).setIntValue(7))
+                .build().toByteArray();
+        Line data = write(Instant.parse("2026-12-02T10:00:01Z"), DEVICE.formatted("DDATA"), payload);
+
+        Map<String, Instant> ts = reread(new SparkplugState(raw, ""), data).readings().stream()
+                .collect(Collectors.toMap(Reading::metric, Reading::ts));
+
+        assertEquals(Map.of("Delta", Instant.ofEpochMilli(T0 + 50), "Word", Instant.ofEpochMilli(T0 + 7)), ts,
+                "no datatype in the data metrics: the birth's applies (Int32 -2 from an unsigned int_value)");
+    }
+
+    @Test
+    void dataBeforeBirth_isRejectedWithItsReason_andLiveAsksForARebirth() throws IOException {
+        SparkplugState state = new SparkplugState(raw, "");
+        state.requestRebirthsWith(rebirths::add);
+        RawMessage m = new RawMessage(Instant.now(), DEVICE.formatted("DDATA"), 1, false, null, null,
+                SparkplugPayloads.data(T0, 5, PRESS.subList(0, 1), List.of(1)));
+
+        MappedMessage mapped = state.map(m, null, 0, 0);
+
+        assertEquals(List.of("sparkplug: data before birth: no NBIRTH of Plant1/Line1"), mapped.rejections());
+        assertEquals(1, rebirths.size());
+        assertEquals("spBv1.0/Plant1/NCMD/Line1", rebirths.get(0).nodeCommandTopic());
+    }
+
+    @Test
+    void unknownAlias_isRejected_theOthersAreStored() throws IOException {
+        births(Instant.parse("2026-12-02T10:00:00Z"));
+        Line data = write(Instant.parse("2026-12-02T10:00:01Z"), DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0, 2,
+                List.of(PRESS.get(0), new Def("Ghost", 99, MetricDataType.Double, null)), List.of(3, 1.5)));
+
+        MappedMessage m = reread(new SparkplugState(raw, ""), data);
+
+        assertEquals(Map.of("Delta", 3.0), values(m));
+        assertEquals(List.of("sparkplug: unknown alias 99: not in the birth of Plant1/Line1/Press"), m.rejections());
+    }
+
+    @Test
+    void seqGap_asksForOneRebirth_withinTheInterval() throws IOException {
+        SparkplugState state = new SparkplugState(raw, "");
+        state.requestRebirthsWith(rebirths::add);
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        state.map(new RawMessage(now, NODE.formatted("NBIRTH"), 1, false, null, null,
+                SparkplugPayloads.birth(T0, 0, 1L, List.of(), List.of())), null, 0, 0);
+        state.map(new RawMessage(now, DEVICE.formatted("DBIRTH"), 1, false, null, null,
+                SparkplugPayloads.birth(T0, 1, null, PRESS.subList(0, 1), List.of(0))), null, 0, 0);
+        MappedMessage afterGap = state.map(new RawMessage(now, DEVICE.formatted("DDATA"), 1, false, null, null,
+                SparkplugPayloads.data(T0, 5, PRESS.subList(0, 1), List.of(9))), null, 0, 0);
+
+        assertEquals(Map.of("Delta", 9.0), values(afterGap), "data after a gap still decodes with the aliases in force");
+        assertEquals(1, rebirths.size());
+    }
+
+    @Test
+    void rereadingAnOlderLine_usesTheBirthInForceThere_notTheNewest() throws IOException {
+        births(Instant.parse("2026-12-02T10:00:00Z"));
+        Line before = write(Instant.parse("2026-12-02T10:00:01Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0, 2, PRESS.subList(0, 1), List.of(-1)));
+        List<Def> renamed = List.of(new Def("Renamed", 1, MetricDataType.UInt32, null));
+        write(Instant.parse("2026-12-02T10:00:02Z"), NODE.formatted("NBIRTH"), SparkplugPayloads.birth(T0, 0, 8L, List.of(), List.of()));
+        write(Instant.parse("2026-12-02T10:00:02Z"), DEVICE.formatted("DBIRTH"), SparkplugPayloads.birth(T0, 1, null, renamed, List.of(0L)));
+        Line after = write(Instant.parse("2026-12-02T10:00:03Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 5, 2, renamed, List.of(4294967295L)));
+        SparkplugState state = new SparkplugState(raw, "");
+
+        assertEquals(Map.of("Renamed", 4294967295.0), values(reread(state, after)));
+        assertEquals(Map.of("Delta", -1.0), values(reread(state, before)), "a retried chunk re-reads older lines");
+    }
+
+    @Test
+    void nodeDeath_withTheBirthsBdSeq_marksNodeAndDevicesOffline_aStaleWillDoesNot() throws IOException {
+        births(Instant.parse("2026-12-02T10:00:00Z"));
+        Line stale = write(Instant.parse("2026-12-02T10:00:01Z"), NODE.formatted("NDEATH"), SparkplugPayloads.nodeDeath(T0, 6));
+        Line death = write(Instant.parse("2026-12-02T10:00:02Z"), NODE.formatted("NDEATH"), SparkplugPayloads.nodeDeath(T0, 7));
+        Line late = write(Instant.parse("2026-12-02T10:00:03Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0, 2, PRESS.subList(0, 1), List.of(1)));
+        SparkplugState state = new SparkplugState(raw, "");
+
+        assertEquals(List.of(), reread(state, stale).readings());
+        Map<String, Double> offline = reread(state, death).readings().stream()
+                .collect(Collectors.toMap(Reading::sensorId, Reading::value));
+        assertEquals(Map.of("Plant1/Line1", 0.0, "Plant1/Line1/Press", 0.0), offline);
+        assertTrue(reread(state, late).rejections().get(0).contains("data before birth"));
+    }
+
+    @Test
+    void liveIntake_andAFreshReaderOfTheRawFiles_giveTheSameRows() throws IOException {
+        SparkplugState live = new SparkplugState(raw, "");
+        births(Instant.parse("2026-12-02T10:00:00Z"));
+        List<MappedMessage> liveResults = new ArrayList<>();
+        // intake's first Sparkplug message comes after the births were written (a restart): it learns them from the files
+        for (int i = 0; i < 5; i++) {
+            Line l = write(Instant.parse("2026-12-02T10:00:0" + (i + 1) + "Z"), DEVICE.formatted("DDATA"),
+                    SparkplugPayloads.data(T0 + i, 2 + i, PRESS.subList(0, 2), List.of(-i, BigInteger.valueOf(i))));
+            liveResults.add(live.map(l.message(), null, 0, 0));
+        }
+        SparkplugState fresh = new SparkplugState(raw, "");
+        Function<Line, MappedMessage> reread = l -> reread(fresh, l);
+        List<MappedMessage> reread2 = written.subList(2, written.size()).stream().map(reread).toList();
+
+        assertEquals(liveResults, reread2);
+        assertEquals(10, reread2.stream().mapToInt(m -> m.readings().size()).sum());
+        assertNull(liveResults.get(0).reason());
+    }
+}
