@@ -7,8 +7,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import io.edgecollector.collector.parse.Reading;
-import io.edgecollector.collector.validate.Quality;
 
 /**
  * The package structure is part of the design (docs/architecture.md): the packages below
@@ -18,19 +16,12 @@ import io.edgecollector.collector.validate.Quality;
  */
 @AnalyzeClasses(packages = "io.edgecollector.collector", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-    /**
-     * One known cycle is let through, by its one edge: parse.Reading carries a validate.Quality
-     * while validate works on parse's types. Moving Quality into parse (it is part of the
-     * reading) removes it; it changes an import in every user of Quality (metrics, postgres,
-     * lake, the demo, and the branches under way that name validate.Quality), so it is left
-     * for a change of its own. Any other cycle fails.
-     */
+    /** Any cycle between packages fails (Quality lives in parse, beside the Reading that carries it). */
     @ArchTest
     static final ArchRule packages_formLayersWithoutCycles = slices()
             .matching("io.edgecollector.collector.(*)..")
             .namingSlices("$1")
-            .should().beFreeOfCycles()
-            .ignoreDependency(Reading.class, Quality.class);
+            .should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule nothingBelowTheCommandLine_usesIt = noClasses()

@@ -10,7 +10,7 @@ import io.edgecollector.collector.config.Setting;
 import io.edgecollector.collector.metrics.CollectorMetrics;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.rawlog.RawFiles;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.common.MqttTls;
 import io.edgecollector.common.Progress;
 import io.edgecollector.simulator.Episodes;

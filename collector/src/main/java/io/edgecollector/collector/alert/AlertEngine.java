@@ -1,5 +1,6 @@
 package io.edgecollector.collector.alert;
 
+import io.edgecollector.collector.lifecycle.Backoff;
 import io.edgecollector.collector.config.AlertRule;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.Reading;
@@ -12,6 +13,7 @@ import io.edgecollector.collector.validate.MessageProcessor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -149,23 +151,23 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     private void run() {
-        long backoffMs = 500;
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         boolean recovered = false;
         while (running) {
             try {
                 if (!recovered) {
                     recover();
                     recovered = true;
-                    backoffMs = 500;
+                    backoff.reset();
                 }
                 step();
             } catch (IOException | RuntimeException e) {
                 // the state may be ahead of the alert log: start again from the snapshot, as after a crash
                 recovered = false;
+                long delay = backoff.next();
                 LOG.error("event=alerts_failed cause=\"{}\" retry_in={}ms; judging again from the last snapshot",
-                        e.toString(), backoffMs);
-                sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 30_000);
+                        e.toString(), delay);
+                sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -317,7 +319,7 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     private void append(List<AlertLog.Entry> entries) throws IOException {
-        long backoffMs = 100;
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         while (true) {
             try {
                 log.append(entries);
@@ -328,10 +330,10 @@ public final class AlertEngine implements AutoCloseable {
                     unlogged = true;
                     throw e;
                 }
+                long delay = backoff.next();
                 LOG.error("event=alert_log_failed events={} cause=\"{}\" retry_in={}ms", entries.size(), e.getMessage(),
-                        backoffMs);
-                sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 5_000);
+                        delay);
+                sleep(delay);
             }
         }
     }

@@ -1,7 +1,10 @@
 package io.edgecollector.collector.alert;
 
+import io.edgecollector.collector.lifecycle.Backoff;
+import io.edgecollector.collector.lifecycle.RateLimitedLog;
 import io.edgecollector.collector.metrics.Metrics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,18 +25,17 @@ public final class AlertFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertFollower.class);
     private static final int MAX_EVENTS = 500;
     private static final long MAX_BACKOFF_MS = 30_000;
-    private static final long REPORT_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Path dir;
     private final String instanceId;
     private final AlertSink sink;
     private final Metrics metrics;
     private final Semaphore wake = new Semaphore(0);
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, Long> offsets = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private long lastReport;
 
     public AlertFollower(Path dir, String instanceId, AlertSink sink, Metrics metrics) {
         this.dir = dir;
@@ -54,11 +56,11 @@ public final class AlertFollower implements AutoCloseable {
     }
 
     private void loop() {
-        long backoffMs = 200;
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofMillis(MAX_BACKOFF_MS));
         while (running) {
             try {
                 boolean progress = deliverAvailable();
-                backoffMs = 200;
+                backoff.reset();
                 if (!progress) {
                     wake.tryAcquire(1, TimeUnit.SECONDS);
                     wake.drainPermits();
@@ -68,10 +70,11 @@ public final class AlertFollower implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 metrics.alertDeliveryFailed(sink.name());
-                report(e, backoffMs);
+                long delay = backoff.next();
+                failures.error("event=alert_delivery_failed output={} cause=\"{}\" retry_in={}ms; events wait in the alert log",
+                        sink.name(), e.getMessage(), delay);
                 offsets.clear();
-                pause(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+                pause(delay);
             }
         }
     }
@@ -99,15 +102,6 @@ public final class AlertFollower implements AutoCloseable {
             }
         }
         return progress;
-    }
-
-    private void report(Exception e, long backoffMs) {
-        long now = System.nanoTime();
-        if (lastReport == 0 || now - lastReport >= REPORT_EVERY_NANOS) {
-            lastReport = now;
-            LOG.warn("event=alert_delivery_failed output={} cause=\"{}\" retry_in={}ms; events wait in the alert log",
-                    sink.name(), e.getMessage(), backoffMs);
-        }
     }
 
     /** Backs off; only close() cuts it short. */

@@ -5,7 +5,7 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.history.CsvFormat;
 import io.edgecollector.collector.history.HistoryImport;
 import io.edgecollector.collector.postgres.Database;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.common.Progress;
 import java.io.IOException;
 import java.io.InputStream;

@@ -11,7 +11,7 @@ import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.Written;
 import io.edgecollector.collector.validate.MessageProcessor;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -7,7 +7,7 @@ import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.RawLineReader;
 import io.edgecollector.collector.validate.MessageProcessor;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.edgecollector.collector.lake;
 
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.util.Map;
 import java.util.TreeMap;
 

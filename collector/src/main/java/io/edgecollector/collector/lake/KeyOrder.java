@@ -1,7 +1,7 @@
 package io.edgecollector.collector.lake;
 
 import io.edgecollector.collector.parse.Reading;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -1,7 +1,7 @@
 package io.edgecollector.collector.metrics;
 
 import io.edgecollector.collector.parse.RejectReason;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;

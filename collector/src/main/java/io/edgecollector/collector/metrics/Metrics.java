@@ -1,7 +1,7 @@
 package io.edgecollector.collector.metrics;
 
 import io.edgecollector.collector.parse.RejectReason;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 
 /** What the pipeline reports as it runs. Every method defaults to doing nothing. */
 public interface Metrics {

@@ -1,6 +1,5 @@
 package io.edgecollector.collector.parse;
 
-import io.edgecollector.collector.validate.Quality;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;

@@ -1,7 +1,7 @@
 package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.Reading;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

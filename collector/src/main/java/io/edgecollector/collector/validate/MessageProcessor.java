@@ -1,5 +1,6 @@
 package io.edgecollector.collector.validate;
 
+import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecollector.collector.parse.Reading;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

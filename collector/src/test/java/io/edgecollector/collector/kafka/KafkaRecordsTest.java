@@ -12,7 +12,7 @@ import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.rawlog.RawChunk;
 import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLineCodec;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

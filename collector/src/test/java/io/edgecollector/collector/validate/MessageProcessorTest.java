@@ -1,5 +1,6 @@
 package io.edgecollector.collector.validate;
 
+import io.edgecollector.collector.parse.Quality;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,7 +2,7 @@ package io.edgecollector.collector.alert;
 
 import io.edgecollector.collector.config.AlertRule;
 import io.edgecollector.collector.parse.Reading;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

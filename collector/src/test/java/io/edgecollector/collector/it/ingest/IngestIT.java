@@ -19,7 +19,7 @@ import io.edgecollector.collector.testing.RawLines;
 import io.edgecollector.collector.testing.Setup;
 import io.edgecollector.collector.testing.SmallDisk;
 import io.edgecollector.collector.validate.MessageProcessor;
-import io.edgecollector.collector.validate.Quality;
+import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.collector.validate.SensorRegistry;
 import io.edgecollector.collector.validate.Validators;
 import io.edgecollector.simulator.Faults;

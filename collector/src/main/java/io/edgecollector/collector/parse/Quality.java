@@ -1,4 +1,4 @@
-package io.edgecollector.collector.validate;
+package io.edgecollector.collector.parse;
 
 /** The quality flag stored with every reading. */
 public enum Quality {
