@@ -1,6 +1,7 @@
 package io.edgecollector.collector.alert;
 
 import io.edgecollector.collector.lifecycle.Backoff;
+import io.edgecollector.collector.lifecycle.Loop;
 import io.edgecollector.collector.lifecycle.RateLimitedLog;
 import io.edgecollector.collector.metrics.Metrics;
 import java.nio.file.Path;
@@ -9,8 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,40 +29,35 @@ public final class AlertFollower implements AutoCloseable {
     private final String instanceId;
     private final AlertSink sink;
     private final Metrics metrics;
-    private final Semaphore wake = new Semaphore(0);
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, Long> offsets = new HashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final Loop loop;
 
     public AlertFollower(Path dir, String instanceId, AlertSink sink, Metrics metrics) {
         this.dir = dir;
         this.instanceId = instanceId;
         this.sink = sink;
         this.metrics = metrics;
-        this.thread = new Thread(this::loop, "collector-alerts-" + sink.name());
-        this.thread.setDaemon(true);
+        this.loop = new Loop("collector-alerts-" + sink.name(), this::deliver);
     }
 
     public void start() {
-        thread.start();
+        loop.start();
     }
 
     /** New events are in the log. */
     public void wake() {
-        wake.release();
+        loop.wake();
     }
 
-    private void loop() {
+    private void deliver() {
         Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofMillis(MAX_BACKOFF_MS));
-        while (running) {
+        while (loop.running()) {
             try {
                 boolean progress = deliverAvailable();
                 backoff.reset();
                 if (!progress) {
-                    wake.tryAcquire(1, TimeUnit.SECONDS);
-                    wake.drainPermits();
+                    loop.awaitWork(1, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -74,7 +68,7 @@ public final class AlertFollower implements AutoCloseable {
                 failures.error("event=alert_delivery_failed output={} cause=\"{}\" retry_in={}ms; events wait in the alert log",
                         sink.name(), e.getMessage(), delay);
                 offsets.clear();
-                pause(delay);
+                loop.pause(delay);
             }
         }
     }
@@ -95,7 +89,7 @@ public final class AlertFollower implements AutoCloseable {
                 events.add(l.entry().event());
                 end = l.end();
             }
-            if (end > offset && running) {
+            if (end > offset && loop.running()) {
                 sink.deliver(name, events, end);
                 offsets.put(name, end);
                 progress = true;
@@ -104,27 +98,10 @@ public final class AlertFollower implements AutoCloseable {
         return progress;
     }
 
-    /** Backs off; only close() cuts it short. */
-    private void pause(long ms) {
-        try {
-            stopped.await(ms, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     /** Stops after the current delivery (bounded wait), then closes the output. */
     @Override
     public void close() {
-        running = false;
-        stopped.countDown();
-        wake.release();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop(Duration.ofSeconds(5));
         sink.close();
     }
 }

@@ -4,6 +4,7 @@ import io.edgecollector.collector.OutputStatus;
 import io.edgecollector.collector.config.KafkaConfig;
 import io.edgecollector.collector.lifecycle.Backoff;
 import io.edgecollector.collector.lifecycle.Component;
+import io.edgecollector.collector.lifecycle.Loop;
 import io.edgecollector.collector.lifecycle.RateLimitedLog;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
@@ -20,8 +21,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,14 +59,11 @@ public final class KafkaForwarder implements Component, OutputStatus {
     private final Resends resends;
     private final Map<String, Long> offsets = new HashMap<>();
     private final Backlog backlog = new Backlog();
-    private final Semaphore wake = new Semaphore(0);
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Thread thread;
+    private final Loop loop = new Loop("collector-kafka", this::run);
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private KafkaProducer<byte[], byte[]> producer;
     private Admin admin;
-    private volatile boolean running = true;
     private volatile boolean ready;
 
     /**
@@ -88,7 +84,6 @@ public final class KafkaForwarder implements Component, OutputStatus {
         this.chunks = new ChunkForwarder(new LineSource(handed, processor),
                 new KafkaRecords(config.readingsTopic(), config.rejectionsTopic(), recordInstanceId),
                 config.offsetsTopic(), transactionalId, resends);
-        this.thread = new Thread(this::run, "collector-kafka");
     }
 
     @Override
@@ -98,7 +93,7 @@ public final class KafkaForwarder implements Component, OutputStatus {
 
     @Override
     public void start() {
-        thread.start();
+        loop.start();
     }
 
     /** Called after each durable raw batch: new lines to forward, held here until forwarded. */
@@ -106,11 +101,11 @@ public final class KafkaForwarder implements Component, OutputStatus {
         for (Written w : written) {
             handed.add(w);
         }
-        wake.release();
+        loop.wake();
     }
 
     public boolean isAlive() {
-        return thread.isAlive();
+        return loop.isAlive();
     }
 
     @Override
@@ -131,7 +126,7 @@ public final class KafkaForwarder implements Component, OutputStatus {
     private void run() {
         try {
             gate.await();
-            while (running) {
+            while (loop.running()) {
                 try {
                     if (producer == null) {
                         connect();
@@ -139,11 +134,10 @@ public final class KafkaForwarder implements Component, OutputStatus {
                     boolean progress = forwardAll();
                     backoff.reset();
                     if (!progress) {
-                        wake.tryAcquire(1, TimeUnit.SECONDS);
-                        wake.drainPermits();
+                        loop.awaitWork(1, TimeUnit.SECONDS);
                     }
                 } catch (IOException | RuntimeException e) {
-                    if (!running) {
+                    if (!loop.running()) {
                         break;
                     }
                     if (KafkaErrors.isFatal(e)) {
@@ -205,7 +199,7 @@ public final class KafkaForwarder implements Component, OutputStatus {
         for (Path file : RawFiles.list(rawDir, instanceId)) {
             String name = file.getFileName().toString();
             long offset = offsets.getOrDefault(name, 0L);
-            while (running && Files.size(file) > offset) {
+            while (loop.running() && Files.size(file) > offset) {
                 long start = System.nanoTime();
                 ChunkForwarder.Result r = chunks.forward(producer, file, offset);
                 if (r == null) {
@@ -235,12 +229,7 @@ public final class KafkaForwarder implements Component, OutputStatus {
         long delay = backoff.next();
         failures.error("event=kafka_forward_failed cause=\"{}\" retry_in={}ms lag_bytes={}; raw files keep everything",
                 KafkaErrors.describe(e), delay, backlog.bytes());
-        try {
-            stopped.await(delay, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
+        loop.pause(delay);
     }
 
     private void fatal(Exception e) {
@@ -249,7 +238,7 @@ public final class KafkaForwarder implements Component, OutputStatus {
         LOG.error("event=kafka_fatal transactional_id={} cause=\"{}\"; stopping (raw files keep everything)",
                 transactionalId, KafkaErrors.describe(e), e);
         supervisor.fail("kafka", e);
-        running = false;
+        loop.end();
     }
 
     /** Closes the clients; an open transaction is aborted by the next initTransactions. */
@@ -271,15 +260,6 @@ public final class KafkaForwarder implements Component, OutputStatus {
     /** Stops after the current transaction, waiting at most the timeout. */
     @Override
     public void stop(Duration timeout) {
-        running = false;
-        stopped.countDown();
-        wake.release();
-        if (thread.isAlive()) {
-            try {
-                thread.join(Math.max(1, timeout.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(timeout);
     }
 }

@@ -2,6 +2,7 @@ package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.lifecycle.Backoff;
 import io.edgecollector.collector.lifecycle.Component;
+import io.edgecollector.collector.lifecycle.Loop;
 import io.edgecollector.collector.lifecycle.RateLimitedLog;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,13 +52,10 @@ public final class PostgresLoader implements Component {
     private final RawFileLoader files;
     private final HandedLines handed = new HandedLines();
     private final Map<String, Long> offsets = new HashMap<>();
-    private final Semaphore wake = new Semaphore(0);
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
-    private final Thread thread;
+    private final Loop loop = new Loop("collector-loader", this::run);
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
-    private volatile boolean running = true;
     private volatile boolean ready;
     private final Backlog backlog = new Backlog();
     private long partitionsCheckedAt;
@@ -73,7 +70,6 @@ public final class PostgresLoader implements Component {
         this.supervisor = supervisor;
         this.gate = gate;
         this.files = new RawFileLoader(db.pool(), new LineSource(handed, processor));
-        this.thread = new Thread(this::run, "collector-loader");
     }
 
     /**
@@ -113,13 +109,13 @@ public final class PostgresLoader implements Component {
 
     /** Whether its thread runs (false before start and after stop, or after a fatal failure). */
     public boolean isAlive() {
-        return thread.isAlive();
+        return loop.isAlive();
     }
 
     /** Starts the thread: it waits on the gate, prepares the database once, then follows the raw files. */
     @Override
     public void start() {
-        thread.start();
+        loop.start();
     }
 
     /** Waits until the first attempt to prepare the database is over (it worked, failed, or the loader stopped). */
@@ -132,7 +128,7 @@ public final class PostgresLoader implements Component {
         for (Written w : written) {
             handed.add(w);
         }
-        wake.release();
+        loop.wake();
     }
 
     public boolean isReady() {
@@ -153,7 +149,7 @@ public final class PostgresLoader implements Component {
         try {
             gate.await();
             firstPrepare();
-            loop();
+            follow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -176,8 +172,8 @@ public final class PostgresLoader implements Component {
         }
     }
 
-    private void loop() throws InterruptedException {
-        while (running) {
+    private void follow() throws InterruptedException {
+        while (loop.running()) {
             try {
                 if (!ready) {
                     observeBacklog();
@@ -190,8 +186,7 @@ public final class PostgresLoader implements Component {
                 boolean progress = loadAll();
                 backoff.reset();
                 if (!progress) {
-                    wake.tryAcquire(1, TimeUnit.SECONDS);
-                    wake.drainPermits();
+                    loop.awaitWork(1, TimeUnit.SECONDS);
                 }
             } catch (SQLException | IOException | RuntimeException e) {
                 if (!Sql.isRetriable(e)) {
@@ -211,7 +206,7 @@ public final class PostgresLoader implements Component {
         long delay = backoff.next();
         failures.error("event=load_failed cause=\"{}\" retry_in={}ms backlog_bytes={}; raw files keep everything",
                 e.getMessage(), delay, backlog.bytes());
-        sleep(delay);
+        loop.pause(delay);
     }
 
     private void fatal(Exception e) {
@@ -219,7 +214,7 @@ public final class PostgresLoader implements Component {
         metrics.loadFailed();
         LOG.error("event=load_fatal cause=\"{}\"; stopping (raw files keep everything)", e.getMessage(), e);
         supervisor.fail("loader", e);
-        running = false;
+        loop.end();
     }
 
     private boolean loadAll() throws SQLException, IOException {
@@ -227,9 +222,9 @@ public final class PostgresLoader implements Component {
         for (Path file : RawFiles.list(rawDir, instanceId)) {
             String name = file.getFileName().toString();
             long offset = offsetOf(name);
-            if (Files.size(file) > offset && running) {
+            if (Files.size(file) > offset && loop.running()) {
                 long start = System.nanoTime();
-                RawFileLoader.Result r = files.load(file, offset, () -> !running);
+                RawFileLoader.Result r = files.load(file, offset, () -> !loop.running());
                 offsets.put(name, r.endOffset());
                 backlog.loaded(name, r.endOffset(), r.lines());
                 if (r.lines() > 0) {
@@ -262,28 +257,9 @@ public final class PostgresLoader implements Component {
         }
     }
 
-    /** Backs off; only stop() cuts it short (new raw lines do not, or an outage would retry at flush rate). */
-    private void sleep(long ms) {
-        try {
-            stopped.await(ms, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     /** Stops after the current chunk (one transaction), waiting at most the timeout for it. */
     @Override
     public void stop(Duration timeout) {
-        running = false;
-        stopped.countDown();
-        wake.release();
-        if (thread.isAlive()) {
-            try {
-                thread.join(Math.max(1, timeout.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(timeout);
     }
 }
