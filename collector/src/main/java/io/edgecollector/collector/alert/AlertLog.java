@@ -3,6 +3,7 @@ package io.edgecollector.collector.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgecollector.collector.rawlog.RawChunk;
+import io.edgecollector.collector.rawlog.RawFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -155,22 +156,10 @@ public final class AlertLog implements AutoCloseable {
         FileChannel ch = FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         ch.position(ch.size());
-        endTornLine(ch);
+        RawFiles.endTornLine(ch);
         channel = ch;
         openName = name;
         return ch;
-    }
-
-    private static void endTornLine(FileChannel ch) throws IOException {
-        long size = ch.size();
-        if (size == 0) {
-            return;
-        }
-        ByteBuffer last = ByteBuffer.allocate(1);
-        ch.read(last, size - 1);
-        if (last.get(0) != '\n') {
-            ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
-        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.edgecollector.collector.rawlog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -89,6 +91,23 @@ public final class RawFiles {
             return files.filter(f -> dayOf(f) != null).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list raw directory " + dir, e);
+        }
+    }
+
+    /**
+     * A file whose last byte is not a newline ends in a torn line: close it (and force the newline) so
+     * the lines appended after it stay whole. Every appender of line files opens them this way.
+     */
+    public static void endTornLine(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size == 0) {
+            return;
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        ch.read(last, size - 1);
+        if (last.get(0) != '\n') {
+            ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
+            ch.force(false);
         }
     }
 }

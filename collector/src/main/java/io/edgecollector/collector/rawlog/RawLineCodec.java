@@ -100,7 +100,8 @@ public final class RawLineCodec {
         return h;
     }
 
-    private static int indexOf(byte[] data, int from, int to, byte[] needle) {
+    /** Where needle first stands in data[from, to), or -1. */
+    public static int indexOf(byte[] data, int from, int to, byte[] needle) {
         outer:
         for (int i = from; i <= to - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {

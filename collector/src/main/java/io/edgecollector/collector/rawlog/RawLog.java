@@ -101,7 +101,7 @@ public final class RawLog implements AutoCloseable {
                 StandardOpenOption.READ);
         try {
             ch.position(ch.size());
-            endTornLine(ch);
+            RawFiles.endTornLine(ch);
             if (created) {
                 ch.force(true);
                 forceDirectory(dir);
@@ -114,20 +114,6 @@ public final class RawLog implements AutoCloseable {
         openDay = day;
         openFile = file;
         return ch;
-    }
-
-    /** A file whose last byte is not a newline ends in a torn line: close it so new lines stay whole. */
-    private static void endTornLine(FileChannel ch) throws IOException {
-        long size = ch.size();
-        if (size == 0) {
-            return;
-        }
-        ByteBuffer last = ByteBuffer.allocate(1);
-        ch.read(last, size - 1);
-        if (last.get(0) != '\n') {
-            ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
-            ch.force(false);
-        }
     }
 
     private static void forceDirectory(Path dir) {

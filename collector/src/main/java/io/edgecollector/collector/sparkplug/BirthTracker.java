@@ -128,8 +128,8 @@ final class BirthTracker {
 
     /** Records the line's birth or death, if it is one; other lines do not change the state. */
     private void line(String name, long offset, byte[] buf, int start, int len) {
-        int topic = indexOf(buf, start, start + len, TOPIC);
-        if (topic < 0 || (indexOf(buf, topic, start + len, BIRTH) < 0 && indexOf(buf, topic, start + len, DEATH) < 0)) {
+        int topic = RawLineCodec.indexOf(buf, start, start + len, TOPIC);
+        if (topic < 0 || (RawLineCodec.indexOf(buf, topic, start + len, BIRTH) < 0 && RawLineCodec.indexOf(buf, topic, start + len, DEATH) < 0)) {
             return;
         }
         RawMessage m;
@@ -142,18 +142,5 @@ final class BirthTracker {
         if (t != null && (t.type().endsWith("BIRTH") || t.type().endsWith("DEATH"))) {
             mapper.map(t, m, history, Position.of(name, offset));
         }
-    }
-
-    private static int indexOf(byte[] data, int from, int to, byte[] needle) {
-        outer:
-        for (int i = from; i <= to - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (data[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
