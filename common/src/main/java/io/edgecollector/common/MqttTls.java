@@ -23,7 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * TLS for MQTT connections from PEM files, as Mosquitto users have them: a CA certificate to
  * trust (none: the JVM's default trust store) and, optionally, a client certificate with its
- * PKCS#8 private key. Shared by the simulator and the collector.
+ * PKCS#8 private key. Shared by the simulator and the collector, whose HTTP port also takes its
+ * server certificate and key from PEM files here ({@link #serverContext}).
  */
 public final class MqttTls {
     /** The PEM files; any may be null. */
@@ -51,6 +52,22 @@ public final class MqttTls {
             return context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A server's TLS context from a PEM certificate (chain) and its PKCS#8 PEM private key (the
+     * collector's HTTP port); throws with the file named when a file is unusable.
+     */
+    public static SSLContext serverContext(Path certFile, Path keyFile) throws IOException {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(keyStore(certFile, keyFile), NO_PASSWORD);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS setup failed for " + certFile + " and " + keyFile + ": " + e.getMessage(), e);
         }
     }
 

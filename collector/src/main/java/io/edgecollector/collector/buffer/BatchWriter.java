@@ -46,8 +46,11 @@ public final class BatchWriter implements Component, AutoCloseable {
     private final PendingQueue queue;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Why the raw log refused the last batch, while it does (null once a batch is written again). */
+    private volatile String refusing;
     private volatile boolean closed;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(30));
 
     public BatchWriter(RawLog rawLog, int batchSize, Duration flushInterval, Metrics metrics, FlushListener listener) {
         this.rawLog = rawLog;
@@ -87,6 +90,43 @@ public final class BatchWriter implements Component, AutoCloseable {
         return false;
     }
 
+    /** What became of the messages of a waiting sender (see {@link #offer}). */
+    public enum Offer {
+        /** queued: each will be acknowledged once durable, or the request told it was refused */
+        TAKEN,
+        /** the queue had no room for them within the wait (back-pressure: ask the sender to retry) */
+        FULL,
+        /** the raw log refuses writes now (disk full, I/O error): nothing was queued */
+        REFUSING,
+        /** the writer is stopping */
+        CLOSED
+    }
+
+    /**
+     * Hands over the messages of one waiting sender (an HTTP request, all with the same
+     * {@link Pending.Request}) together, waiting at most maxWait for room: never an unbounded
+     * queue. They are flushed as soon as the writer is free (no flush interval).
+     */
+    public Offer offer(List<Pending> messages, Duration maxWait) throws InterruptedException {
+        if (closed || !running) {
+            return Offer.CLOSED;
+        }
+        if (refusing != null) {
+            return Offer.REFUSING;
+        }
+        return queue.offerAll(messages, maxWait.toNanos(), TimeUnit.NANOSECONDS) ? Offer.TAKEN : Offer.FULL;
+    }
+
+    /** The most messages one {@link #offer} can hand over (the queue's capacity). */
+    public int maxOffer() {
+        return queue.capacity();
+    }
+
+    /** Why the raw log refuses writes now, or null while it takes them. */
+    public String refusing() {
+        return refusing;
+    }
+
     private void loop() {
         List<Pending> batch = new ArrayList<>(batchSize);
         while (running || !queue.isEmpty()) {
@@ -124,9 +164,18 @@ public final class BatchWriter implements Component, AutoCloseable {
         while (true) {
             try {
                 runs = rawLog.append(lines);
+                refusing = null;
                 break;
             } catch (IOException | RuntimeException e) {
                 metrics.rawWriteFailed();
+                refusing = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (dropRequests(batch, lines, processed, refusing)) {
+                    if (batch.isEmpty()) {
+                        // nothing left to retry: the next request tries the disk again
+                        refusing = null;
+                        return;
+                    }
+                }
                 failures.error("event=raw_write_failed messages_held={} cause=\"{}\"; not acknowledging, retrying",
                         batch.size(), e.getMessage());
                 if (closed) {
@@ -149,6 +198,37 @@ public final class BatchWriter implements Component, AutoCloseable {
             written.add(Written.of(run, lines, processed));
         }
         listener.flushed(written);
+    }
+
+    /**
+     * Takes the lines of waiting senders out of a refused batch and tells each request so: they
+     * answer at once that nothing was accepted, and a later retry of the rest cannot store them.
+     * Returns whether any was taken out.
+     */
+    private boolean dropRequests(List<Pending> batch, List<RawLine> lines, List<Processed> processed, String cause) {
+        boolean any = false;
+        java.util.Set<Pending.Request> told = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = batch.size() - 1; i >= 0; i--) {
+            Pending.Request r = batch.get(i).request();
+            if (r != null) {
+                batch.remove(i);
+                lines.remove(i);
+                processed.remove(i);
+                any = true;
+                if (told.add(r)) {
+                    try {
+                        r.refused(cause);
+                    } catch (RuntimeException e) {
+                        LOG.warn("event=refusal_not_told cause=\"{}\"", e.toString());
+                    }
+                }
+            }
+        }
+        if (any) {
+            refusals.error("event=raw_write_refused requests={} cause=\"{}\"; answered 503, nothing of them stored",
+                    told.size(), cause);
+        }
+        return any;
     }
 
     /** Flushes what is buffered and stops; waits at most the flush interval plus 5 s (a full disk). */

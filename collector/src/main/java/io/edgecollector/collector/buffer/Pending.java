@@ -5,13 +5,30 @@ import io.edgecollector.collector.rawlog.RawLine;
 
 /**
  * A received message waiting for its durable point: its raw line, what intake made of it (null
- * if nothing worth keeping) and how to acknowledge it.
+ * if nothing worth keeping), how to acknowledge it and, for a message whose sender waits for the
+ * answer (an HTTP request), that request.
  */
-public record Pending(RawLine line, Processed processed, Ack ack, long enqueuedNanos) {
+public record Pending(RawLine line, Processed processed, Ack ack, long enqueuedNanos, Request request) {
+    /** A message of a source that redelivers what it was not told is durable (MQTT). */
+    public Pending(RawLine line, Processed processed, Ack ack, long enqueuedNanos) {
+        this(line, processed, ack, enqueuedNanos, null);
+    }
+
     /** Acknowledges one message to its source once its line is on disk. */
     public interface Ack {
         Ack NONE = () -> { };
 
         void ack();
+    }
+
+    /**
+     * A sender waiting for its answer (HTTP). Its lines are queued together, written in one batch
+     * (never split across two), and flushed without waiting for the flush interval (group commit).
+     * When the raw log refuses the batch, its lines are taken out and {@link #refused} is called
+     * instead of being retried: the sender was told nothing was accepted, so nothing of it may land.
+     */
+    public interface Request {
+        /** Nothing of the request was written; called at most once, from the writer's thread. */
+        void refused(String cause);
     }
 }

@@ -21,6 +21,8 @@ final class PendingQueue {
     private final ArrayDeque<Pending> items;
     private final int capacity;
     private int wanted = Integer.MAX_VALUE;
+    /** Queued messages whose sender waits for the answer: the writer flushes them without waiting. */
+    private int urgent;
 
     PendingQueue(int capacity) {
         this.capacity = capacity;
@@ -49,12 +51,49 @@ final class PendingQueue {
         }
     }
 
-    /** Waits until at least count messages are queued or nanos have passed; returns how many are queued. */
+    /**
+     * Adds the messages of one waiting sender together (they stay next to each other, so one batch
+     * takes them all), waiting up to the timeout for room for all of them; false if there was none.
+     * The writer is woken at once: such messages do not wait for the flush interval.
+     */
+    boolean offerAll(List<Pending> ps, long timeout, TimeUnit unit) throws InterruptedException {
+        if (ps.size() > capacity) {
+            return false;
+        }
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (items.size() + ps.size() > capacity) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = space.awaitNanos(nanos);
+            }
+            items.addAll(ps);
+            urgent += ps.size();
+            if (wanted != Integer.MAX_VALUE) {
+                wanted = Integer.MAX_VALUE;
+                enough.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Waits until at least count messages are queued, a waiting sender's message is, or nanos have
+     * passed; returns how many are queued.
+     */
     int awaitAtLeast(int count, long nanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             long left = nanos;
-            while (items.size() < count && left > 0) {
+            while (items.size() < count && urgent == 0 && left > 0) {
                 wanted = count;
                 left = enough.awaitNanos(left);
             }
@@ -75,17 +114,29 @@ final class PendingQueue {
         }
     }
 
-    /** Moves up to max messages, oldest first, into the batch. */
+    /** Moves up to max messages, oldest first, into the batch; never splits the messages of one request. */
     void drainTo(List<Pending> batch, int max) {
         lock.lock();
         try {
             for (int i = 0; i < max && !items.isEmpty(); i++) {
-                batch.add(items.pollFirst());
+                take(batch);
+            }
+            while (!batch.isEmpty() && !items.isEmpty() && batch.get(batch.size() - 1).request() != null
+                    && items.peekFirst().request() == batch.get(batch.size() - 1).request()) {
+                take(batch);
             }
             space.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void take(List<Pending> batch) {
+        Pending p = items.pollFirst();
+        if (p.request() != null) {
+            urgent--;
+        }
+        batch.add(p);
     }
 
     boolean isEmpty() {

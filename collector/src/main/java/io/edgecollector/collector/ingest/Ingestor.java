@@ -68,12 +68,59 @@ public final class Ingestor {
 
     /** Returns false when the message was not taken (the collector is stopping); it stays unacknowledged. */
     public boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException {
+        Intake in = intake(topic, payload, qos);
+        RawLine line = in.line();
+        long identity = RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
+        boolean dup = qos > 0 && redeliveries.received(identity);
+        if (dup) {
+            metrics.messageRedelivered();
+            line = RawLineCodec.markRedelivered(line);
+        }
+        Pending.Ack acknowledge = qos == 0 ? ack : () -> {
+            ack.ack();
+            redeliveries.acknowledged(identity);
+        };
+        return writer.submit(new Pending(line, processed(in, line, topic, dup), acknowledge, System.nanoTime()));
+    }
+
+    /** One message of a waiting sender (HTTP), ready for {@link BatchWriter#offer}, and what it became. */
+    public record Prepared(Pending pending, MappedMessage result) {
+        /** Readings the message gave (0 when it could not be read at all). */
+        public int accepted() {
+            return result == null ? 0 : result.readings().size();
+        }
+
+        /** Rejection reasons (one for a message that could not be read at all). */
+        public java.util.List<String> rejections() {
+            return result == null ? java.util.List.of("internal error") : result.rejections();
+        }
+    }
+
+    /**
+     * Decodes, maps and checks one message of a waiting sender (an HTTP request) as
+     * {@link #handle} does, without handing it over: the sender hands all of a request's messages
+     * to the writer together ({@link BatchWriter#offer}). No redelivery marking: such a sender
+     * is answered, not redelivered to.
+     */
+    public Prepared prepare(String topic, byte[] payload, Pending.Ack ack, Pending.Request request) {
+        Intake in = intake(topic, payload, HTTP_QOS);
+        return new Prepared(new Pending(in.line(), processed(in, in.line(), topic, false), ack, System.nanoTime(), request),
+                in.result());
+    }
+
+    /** The qos recorded in the raw line of a message that came by HTTP: delivered at least once, answered after fsync. */
+    static final int HTTP_QOS = 1;
+
+    private record Intake(Instant receivedAt, RawLine line, MappedMessage result) {
+    }
+
+    private Intake intake(String topic, byte[] payload, int qos) {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         if (!received) { // written once: a volatile store per message would be needless on the hot path
             received = true;
         }
         metrics.messageReceived();
-        MappedMessage result = null;
+        MappedMessage result;
         RawLine line;
         try {
             PayloadDecoder.Decoded decoded = decoder.decode(payload);
@@ -86,21 +133,17 @@ public final class Ingestor {
             line = RawLineCodec.encode(receivedAt, topic, qos, false, payload, false, "internal error: " + e);
             metrics.messageRejected(RejectReason.INTERNAL);
         }
-        long identity = RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
-        boolean dup = qos > 0 && redeliveries.received(identity);
-        if (dup) {
-            metrics.messageRedelivered();
-            line = RawLineCodec.markRedelivered(line);
-        }
-        Pending.Ack acknowledge = qos == 0 ? ack : () -> {
-            ack.ack();
-            redeliveries.acknowledged(identity);
-        };
-        // a stateful protocol's line is read back by the loader at its place in the log (its
-        // meaning depends on the lines before it there, which intake's newest state only mirrors)
-        Processed processed = result == null || line.bytes().length > HAND_OVER_MAX_BYTES || processor.isStateful(topic)
-                ? null : new Processed(receivedAt, topic, dup, result);
-        return writer.submit(new Pending(line, processed, acknowledge, System.nanoTime()));
+        return new Intake(receivedAt, line, result);
+    }
+
+    /**
+     * What rides along to the loader, or null: a stateful protocol's line is read back by the
+     * loader at its place in the log (its meaning depends on the lines before it there, which
+     * intake's newest state only mirrors).
+     */
+    private Processed processed(Intake in, RawLine line, String topic, boolean dup) {
+        return in.result() == null || line.bytes().length > HAND_OVER_MAX_BYTES || processor.isStateful(topic)
+                ? null : new Processed(in.receivedAt(), topic, dup, in.result());
     }
 
     /** Whether any message has arrived yet. */

@@ -1,9 +1,8 @@
 package io.edgecollector.collector.web;
 
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpExchange;
 import io.edgecollector.collector.config.CollectorConfig;
-import java.io.IOException;
+import io.edgecollector.collector.ops.Exchange;
+import io.edgecollector.collector.ops.StatusServer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,7 +14,7 @@ import java.util.Base64;
  * it in an HttpOnly, SameSite=Strict cookie so the page's own /api/ calls carry it. Secrets are
  * compared in constant time and never echoed.
  */
-public final class Access extends Filter {
+public final class Access implements StatusServer.Guard {
     static final String COOKIE = "edge_collector_token";
 
     private final byte[] basic;
@@ -37,44 +36,36 @@ public final class Access extends Filter {
     }
 
     @Override
-    public void doFilter(HttpExchange ex, Chain chain) throws IOException {
-        String authorization = ex.getRequestHeaders().getFirst("Authorization");
+    public boolean admit(Exchange ex) {
+        String authorization = ex.header("Authorization");
         if (basic != null && authorization != null && same(basic, authorization)) {
-            chain.doFilter(ex);
-            return;
+            return true;
         }
         if (token != null) {
             if (authorization != null && authorization.startsWith("Bearer ")
                     && same(token, authorization.substring("Bearer ".length()))) {
-                chain.doFilter(ex);
-                return;
+                return true;
             }
-            String query = queryToken(ex.getRequestURI().getRawQuery());
+            String query = queryToken(ex.rawQuery());
             if (query != null && same(token, query)) {
-                ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + Base64.getUrlEncoder().withoutPadding()
+                ex.addHeader("Set-Cookie", COOKIE + "=" + Base64.getUrlEncoder().withoutPadding()
                         .encodeToString(token) + "; Path=/; HttpOnly; SameSite=Strict");
-                chain.doFilter(ex);
-                return;
+                return true;
             }
-            String cookie = cookieToken(ex.getRequestHeaders().getFirst("Cookie"));
+            String cookie = cookieToken(ex.header("Cookie"));
             if (cookie != null && same(token, cookie)) {
-                chain.doFilter(ex);
-                return;
+                return true;
             }
         }
         refuse(ex);
+        return false;
     }
 
-    private void refuse(HttpExchange ex) throws IOException {
+    private void refuse(Exchange ex) {
         if (basic != null) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"edge-collector\", charset=\"UTF-8\"");
+            ex.setHeader("WWW-Authenticate", "Basic realm=\"edge-collector\", charset=\"UTF-8\"");
         }
-        byte[] body = "{\"error\":\"authentication required\"}\n".getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(401, body.length);
-        try (var out = ex.getResponseBody()) {
-            out.write(body);
-        }
+        ex.send(401, "application/json", "{\"error\":\"authentication required\"}\n".getBytes(StandardCharsets.UTF_8));
     }
 
     private static String queryToken(String rawQuery) {
@@ -114,8 +105,9 @@ public final class Access extends Filter {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    @Override
-    public String description() {
-        return "basic auth or token on everything but /health and /ready";
+    /** Whether an Authorization header carries the configured bearer token (constant time). */
+    public static boolean bearer(byte[] expected, String authorization) {
+        return authorization != null && authorization.startsWith("Bearer ")
+                && same(expected, authorization.substring("Bearer ".length()));
     }
 }

@@ -2,12 +2,12 @@ package io.edgecollector.collector.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.zaxxer.hikari.HikariDataSource;
 import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.metrics.CollectorMetrics;
+import io.edgecollector.collector.ops.Exchange;
 import io.edgecollector.collector.ops.StatusServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,34 +61,34 @@ public final class Dashboard implements Component {
     }
 
     private interface Answer {
-        Reply answer(HttpExchange ex) throws SQLException;
+        Reply answer(Exchange ex) throws SQLException;
     }
 
     record Reply(int code, Object body) {
     }
 
-    private void page(HttpExchange ex) throws IOException {
-        Assets.Asset asset = assets.get(ex.getRequestURI().getPath());
+    private void page(Exchange ex) throws IOException {
+        Assets.Asset asset = assets.get(ex.path());
         if (!Http.get(ex)) {
             return;
         }
         if (asset == null) {
             Http.send(ex, 404, "application/json", Http.body(JSON.createObjectNode().put("error", "no such path: "
-                    + ex.getRequestURI().getPath() + " (try /, /api/status, /metrics, /health or /ready)")));
+                    + ex.path() + " (try /, /api/status, /metrics, /health or /ready)")));
             return;
         }
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.setHeader("Cache-Control", "no-cache");
+        ex.setHeader("X-Content-Type-Options", "nosniff");
         // scripts and styles from this server only: injected markup could not load or run anything
-        ex.getResponseHeaders().set("Content-Security-Policy",
+        ex.setHeader("Content-Security-Policy",
                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
         Http.send(ex, 200, asset.contentType(), asset.body());
     }
 
-    private void json(HttpExchange ex, String path, Answer answer) throws IOException {
-        if (!ex.getRequestURI().getPath().equals(path)) {
+    private void json(Exchange ex, String path, Answer answer) throws IOException {
+        if (!ex.path().equals(path)) {
             Http.send(ex, 404, "application/json", Http.body(JSON.createObjectNode().put("error", "no such path: "
-                    + ex.getRequestURI().getPath())));
+                    + ex.path())));
             return;
         }
         if (!Http.get(ex)) {
@@ -102,24 +102,24 @@ public final class Dashboard implements Component {
         } catch (SQLException e) {
             reply = new Reply(503, unavailable(e));
         }
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.setHeader("Cache-Control", "no-store");
         Http.send(ex, reply.code(), "application/json", Http.body(reply.body()));
     }
 
-    private Reply sensors(HttpExchange ex) throws SQLException {
+    private Reply sensors(Exchange ex) throws SQLException {
         ObjectNode out = JSON.createObjectNode().put("now", clock.instant().toString())
                 .put("silent_after_seconds", config.silentAfter().toSeconds());
         out.set("sensors", reads.run(() -> queries.sensors(config.silentAfter())));
         return new Reply(200, out);
     }
 
-    private Reply series(HttpExchange ex) throws SQLException {
+    private Reply series(Exchange ex) throws SQLException {
         SeriesRequest request = SeriesRequest.parse(Http.query(ex), clock.instant());
         return new Reply(200, reads.run(() -> queries.series(request)));
     }
 
     /** Always answers: the pipeline comes from the process; only the rejections need the database. */
-    private Reply status(HttpExchange ex) {
+    private Reply status(Exchange ex) {
         PipelineRates.Rates r = rates.now();
         ObjectNode out = JSON.createObjectNode().put("now", clock.instant().toString())
                 .put("broker", status.isSubscribed() ? "subscribed" : "disconnected")

@@ -1,7 +1,7 @@
 package io.edgecollector.collector.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
+import io.edgecollector.collector.ops.Exchange;
 import io.edgecollector.collector.ops.StatusServer;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -17,9 +17,9 @@ final class Http {
     }
 
     /** The query string's parameters, decoded (the last of a repeated name wins). */
-    static Map<String, String> query(HttpExchange ex) {
+    static Map<String, String> query(Exchange ex) {
         Map<String, String> out = new HashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
+        String raw = ex.rawQuery();
         if (raw == null) {
             return out;
         }
@@ -32,12 +32,12 @@ final class Http {
     }
 
     /** GET and HEAD pass; anything else is answered 405 here. */
-    static boolean get(HttpExchange ex) throws IOException {
-        String method = ex.getRequestMethod();
+    static boolean get(Exchange ex) throws IOException {
+        String method = ex.method();
         if (method.equals("GET") || method.equals("HEAD")) {
             return true;
         }
-        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        ex.setHeader("Allow", "GET, HEAD");
         send(ex, 405, "application/json", body(JSON.createObjectNode().put("error", method + " is not allowed; use GET")));
         return false;
     }
@@ -46,7 +46,7 @@ final class Http {
         return (JSON.writeValueAsString(json) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
+    static void send(Exchange ex, int code, String contentType, byte[] body) {
         StatusServer.send(ex, code, contentType, body);
     }
 }

@@ -85,7 +85,8 @@ class DashboardHttpTest {
             assertTrue(uplot.body().contains("uPlot") && uplot.body().length() > 40_000, "the minified uPlot build");
             assertEquals(200, get(s.url("/assets/dashboard.js")).statusCode());
             assertEquals(200, get(s.url("/assets/uPlot.min.css")).statusCode());
-            assertEquals(404, get(s.url("/assets/../../etc/passwd")).statusCode());
+            // a path climbing above the root is refused as a bad request before any handler sees it
+            assertEquals(400, get(s.url("/assets/../../etc/passwd")).statusCode());
             assertEquals(404, get(s.url("/nothing")).statusCode());
         }
     }
@@ -120,9 +121,7 @@ class DashboardHttpTest {
             assertFalse(JSON.readTree(get(s.url("/api/status"), "Authorization", token).body()).get("alerts").asBoolean());
             s.server().route("/alerts", ex -> {
                 byte[] body = "{\"active\":[],\"recent\":[]}".getBytes(StandardCharsets.UTF_8);
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-                ex.close();
+                ex.send(200, "application/json", body);
             });
             assertTrue(JSON.readTree(get(s.url("/api/status"), "Authorization", token).body()).get("alerts").asBoolean());
             assertEquals(401, get(s.url("/alerts")).statusCode());
