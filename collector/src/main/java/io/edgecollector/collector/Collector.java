@@ -6,6 +6,7 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.ConfigException;
 import io.edgecollector.collector.config.Secret;
 import io.edgecollector.collector.config.Setting;
+import io.edgecollector.collector.ingest.HttpIngest;
 import io.edgecollector.collector.ingest.Ingestor;
 import io.edgecollector.collector.ingest.MqttIntake;
 import io.edgecollector.collector.ingest.RedeliveryDetector;
@@ -69,6 +70,7 @@ public final class Collector implements AutoCloseable {
     private final CollectorStatus status;
     private final MessageProcessor processor;
     private final Alerting alerting;
+    private final Metrics metrics;
     private boolean closed;
 
     /** A collector with a supervisor of its own (tests, the demo). */
@@ -79,6 +81,7 @@ public final class Collector implements AutoCloseable {
     public Collector(CollectorConfig config, Metrics metrics, Clock clock, Supervisor supervisor) throws MqttException {
         this.config = config;
         this.supervisor = supervisor;
+        this.metrics = metrics;
         MessagePath path = MessagePath.of(config);
         this.registry = path.registry();
         this.processor = path.processor();
@@ -174,6 +177,17 @@ public final class Collector implements AutoCloseable {
         loader.useRegistry(newRegistry);
         alerting.reload(fresh.alertRules(), newRegistry);
         LOG.info("event=reloaded sensors_registered={} alert_rules={}", newRegistry.size(), fresh.alertRules().size());
+    }
+
+    /**
+     * POST /ingest for the HTTP server: through this collector's intake and writer, the same path
+     * as MQTT messages. Requires http.ingest_token when set, else http.token when set.
+     * @param answers where answers that come after the fsync are written (the HTTP server's pool)
+     */
+    public HttpIngest httpIngest(java.util.concurrent.Executor answers) {
+        Secret token = !config.httpIngestToken().isEmpty() ? config.httpIngestToken() : config.httpToken();
+        return new HttpIngest(ingestor, writer, metrics, config.maxPayloadBytes(), token.isEmpty() ? null : token.value(),
+                answers);
     }
 
     /** Alert rules, state and outputs (GET /alerts, SIGHUP). */

@@ -3,6 +3,12 @@ package io.edgecollector.collector.cli;
 import io.edgecollector.collector.Collector;
 import io.edgecollector.collector.CollectorStatus;
 import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.config.ConfigException;
+import io.edgecollector.collector.config.Setting;
+import io.edgecollector.collector.ingest.HttpIngest;
+import io.edgecollector.common.MqttTls;
+import java.io.IOException;
+import javax.net.ssl.SSLContext;
 import io.edgecollector.collector.lifecycle.Lifecycle;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.CollectorMetrics;
@@ -37,6 +43,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CollectorConfig config = options.load();
         LOG.info("event=config {}", config.oneLine());
+        SSLContext tls = config.httpPort() == 0 ? null : tls(config); // a bad certificate or key stops the start here
         CollectorMetrics metrics = new CollectorMetrics();
         Supervisor supervisor = new Supervisor();
         Termination.onSignal(supervisor::requestStop);
@@ -49,13 +56,23 @@ public final class RunCommand implements Callable<Integer> {
             if (config.httpPort() != 0) {
                 // up before the broker is reached, so a stuck start is visible
                 StatusServer server = StatusServer.bind(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),
-                        status, Access.of(config));
+                        status, Access.of(config), tls);
                 server.addJson("/alerts", collector.alerting()::activeJson);
+                String ingest = "";
+                if (config.httpIngest()) {
+                    HttpIngest route = collector.httpIngest(server.executor());
+                    server.routeDirect(HttpIngest.PATH, route);
+                    ingest = ",POST /ingest";
+                    if (!route.guarded()) {
+                        LOG.warn("event=http_ingest_open: anyone who reaches port {} can store readings; set {}",
+                                config.httpPort(), Setting.HTTP_INGEST_TOKEN.key());
+                    }
+                }
                 ops.start(Dashboard.mount(server, config, status, metrics));
                 ops.start(server);
-                LOG.info("event=http_listening bind={} port={} paths=/,/api/sensors,/api/series,/api/status,/alerts,"
-                        + "/metrics,/health,/ready access={}", config.httpBind(), server.port(),
-                        Access.of(config) == null ? "open" : "required");
+                LOG.info("event=http_listening bind={} port={} tls={} paths=/,/api/sensors,/api/series,/api/status,/alerts,"
+                        + "/metrics,/health,/ready{} access={}", config.httpBind(), server.port(),
+                        config.httpTlsCert() != null, ingest, Access.of(config) == null ? "open" : "required");
             }
             ops.start(new StatusLog(config.statusInterval(), metrics, status));
             // SIGHUP: the sensor registry and the alert rules again (issue 12)
@@ -68,6 +85,19 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The HTTP port's TLS context from http.tls_cert and http.tls_key, or null for plain HTTP. */
+    static SSLContext tls(CollectorConfig config) {
+        if (config.httpTlsCert() == null) {
+            return null;
+        }
+        try {
+            return MqttTls.serverContext(config.httpTlsCert(), config.httpTlsKey());
+        } catch (IOException e) {
+            throw new ConfigException(Setting.HTTP_TLS_CERT.key() + "=" + config.httpTlsCert() + " / "
+                    + Setting.HTTP_TLS_KEY.key() + "=" + config.httpTlsKey() + ": " + e.getMessage(), e);
+        }
     }
 
     /** A component's fatal failure, reported as its own one line (exit 1, so systemd restarts the daemon). */

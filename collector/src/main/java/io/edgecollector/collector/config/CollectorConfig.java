@@ -39,6 +39,10 @@ public record CollectorConfig(
         String httpUser,
         Secret httpPassword,
         Secret httpToken,
+        boolean httpIngest,
+        Secret httpIngestToken,
+        Path httpTlsCert,
+        Path httpTlsKey,
         String dashboardDbUser,
         Secret dashboardDbPassword,
         Duration silentAfter,
@@ -135,6 +139,10 @@ public record CollectorConfig(
             case HTTP_USER -> httpUser;
             case HTTP_PASSWORD -> httpPassword.toString();
             case HTTP_TOKEN -> httpToken.toString();
+            case HTTP_INGEST -> Boolean.toString(httpIngest);
+            case HTTP_INGEST_TOKEN -> httpIngestToken.toString();
+            case HTTP_TLS_CERT -> httpTlsCert == null ? "" : httpTlsCert.toString();
+            case HTTP_TLS_KEY -> httpTlsKey == null ? "" : httpTlsKey.toString();
             case DASHBOARD_DB_USER -> dashboardDbUser;
             case DASHBOARD_DB_PASSWORD -> dashboardDbPassword.toString();
             case DASHBOARD_SILENT_AFTER -> Durations.format(silentAfter);

@@ -203,6 +203,10 @@ public final class ConfigLoader {
                 get(Setting.HTTP_USER, v -> require(v, !v.contains(":"), "must not contain ':' (basic auth joins user:password)")),
                 new Secret(values.get(Setting.HTTP_PASSWORD)),
                 new Secret(values.get(Setting.HTTP_TOKEN)),
+                get(Setting.HTTP_INGEST, ConfigLoader::bool),
+                new Secret(values.get(Setting.HTTP_INGEST_TOKEN)),
+                get(Setting.HTTP_TLS_CERT, ConfigLoader::readableFileOrNull),
+                get(Setting.HTTP_TLS_KEY, ConfigLoader::readableFileOrNull),
                 get(Setting.DASHBOARD_DB_USER, v -> v),
                 new Secret(values.get(Setting.DASHBOARD_DB_PASSWORD)),
                 get(Setting.DASHBOARD_SILENT_AFTER, v -> duration(v, Duration.ofSeconds(1), Duration.ofDays(365))),
@@ -271,6 +275,13 @@ public final class ConfigLoader {
         }
         if (c.httpUser().isEmpty() != c.httpPassword().isEmpty()) {
             throw new ConfigException(Setting.HTTP_USER.key() + " and " + Setting.HTTP_PASSWORD.key() + " go together: set both or neither");
+        }
+        if ((c.httpTlsCert() == null) != (c.httpTlsKey() == null)) {
+            throw new ConfigException(Setting.HTTP_TLS_CERT.key() + " and " + Setting.HTTP_TLS_KEY.key() + " go together: set both or neither");
+        }
+        if (c.httpIngest() && c.httpPort() == 0) {
+            throw new ConfigException(Setting.HTTP_INGEST.key() + "=true needs the HTTP server, but " + Setting.HTTP_PORT.key()
+                    + "=0 turns it off");
         }
         if ((c.clientCert() == null) != (c.clientKey() == null)) {
             throw new ConfigException(Setting.CLIENT_CERT.key() + " and " + Setting.CLIENT_KEY.key() + " go together: set both or neither");

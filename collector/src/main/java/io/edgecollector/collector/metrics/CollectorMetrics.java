@@ -257,6 +257,35 @@ public class CollectorMetrics implements Metrics {
         return sum;
     }
 
+    // ---- HTTP ingest ----
+
+    private final Counter httpRequests = Counter.builder().name("edge_collector_http_ingest_requests_total")
+            .help("POST /ingest requests answered, by status (202, 400, 401, 413, 429, 503, ...)").labelNames("status")
+            .register(registry);
+    private final Counter httpReadings = Counter.builder().name("edge_collector_http_ingest_readings_total")
+            .help("readings of answered POST /ingest bodies, by result (accepted: durable in the raw file; rejected)")
+            .labelNames("result").register(registry);
+
+    {
+        httpReadings.initLabelValues("accepted");
+        httpReadings.initLabelValues("rejected");
+    }
+
+    @Override
+    public void httpIngest(int status, int accepted, int rejectedReadings) {
+        httpRequests.labelValues(Integer.toString(status)).inc();
+        if (accepted > 0) {
+            httpReadings.labelValues("accepted").inc(accepted);
+        }
+        if (rejectedReadings > 0) {
+            httpReadings.labelValues("rejected").inc(rejectedReadings);
+        }
+    }
+
+    public long httpIngestRequests(int status) {
+        return httpRequests.labelValues(Integer.toString(status)).getLongValue();
+    }
+
     // ---- alerts (issue 12) ----
 
     private final Counter alertEvents = Counter.builder().name("edge_collector_alert_events_total")

@@ -52,6 +52,10 @@ public interface Metrics {
     default void kafkaForwarded(long lines, long readings, long rejections, long nanos) {
     }
 
+    /** A POST /ingest answered with this status, and the readings accepted and rejections in its body (0 unless 202 or 400). */
+    default void httpIngest(int status, int accepted, int rejected) {
+    }
+
     /** A Kafka pass failed (retried with backoff) or stopped the daemon. */
     default void kafkaFailed() {
     }
