@@ -78,4 +78,58 @@ class BatchWriterTest {
         }
         assertEquals(2, Files.readAllLines(blocked.resolve("raw_20261122.jsonl")).size());
     }
+
+    static Pending request(int i, Pending.Ack ack, Pending.Request request) {
+        Pending p = pending(i, ack);
+        return new Pending(p.line(), null, ack, p.enqueuedNanos(), request);
+    }
+
+    @Test
+    void aWaitingSendersLines_areFlushedAtOnce_notAfterTheFlushInterval(@TempDir Path dir) throws Exception {
+        AtomicInteger acked = new AtomicInteger();
+        CollectorMetrics metrics = new CollectorMetrics();
+        Pending.Request request = cause -> { };
+        try (RawLog log = new RawLog(dir, "");
+             BatchWriter writer = new BatchWriter(log, 1000, Duration.ofSeconds(30), metrics, written -> { })) {
+            writer.start();
+            long start = System.nanoTime();
+            assertEquals(BatchWriter.Offer.TAKEN, writer.offer(java.util.List.of(request(1, acked::incrementAndGet, request),
+                    request(2, acked::incrementAndGet, request)), Duration.ofMillis(10)));
+            await(() -> acked.get() == 2);
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "not held for the 30 s flush interval");
+        }
+        assertEquals(1, metrics.batches(), "a request's lines go in one batch");
+    }
+
+    @Test
+    void refusedAppend_takesTheWaitingSendersOut_andRetriesOnlyTheRest(@TempDir Path dir) throws Exception {
+        Path blocked = dir.resolve("raw");
+        Files.writeString(blocked, "a file where the directory should be");
+        AtomicInteger acked = new AtomicInteger();
+        AtomicInteger refusals = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> cause = new java.util.concurrent.atomic.AtomicReference<>();
+        Pending.Request request = why -> {
+            refusals.incrementAndGet();
+            cause.set(why);
+        };
+        CollectorMetrics metrics = new CollectorMetrics();
+        try (RawLog log = new RawLog(blocked, "");
+             BatchWriter writer = new BatchWriter(log, 100, Duration.ofMillis(200), metrics, written -> { })) {
+            writer.submit(pending(1, acked::incrementAndGet)); // an MQTT message, queued first
+            assertEquals(BatchWriter.Offer.TAKEN, writer.offer(java.util.List.of(request(2, acked::incrementAndGet, request),
+                    request(3, acked::incrementAndGet, request)), Duration.ofMillis(10)));
+            writer.start();
+            await(() -> refusals.get() == 1);
+            assertTrue(cause.get().contains("raw"), cause.get());
+            await(() -> writer.refusing() != null);
+            assertEquals(BatchWriter.Offer.REFUSING, writer.offer(java.util.List.of(request(4, acked::incrementAndGet, request)),
+                    Duration.ofMillis(10)), "refused at once while the disk refuses");
+            Files.delete(blocked);
+            await(() -> acked.get() == 1);
+            await(() -> writer.refusing() == null);
+        }
+        assertEquals(1, refusals.get(), "told once per request");
+        assertEquals(java.util.List.of("1"), Files.readAllLines(blocked.resolve("raw_20261122.jsonl")).stream()
+                .map(l -> l.replaceAll(".*\"payload\":(\\d+).*", "$1")).toList(), "only the MQTT message was retried");
+    }
 }

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# POST /ingest under load: CONNECTIONS keep-alive connections (default 32) each sending
+# single-reading POSTs one after the other for SECONDS (default 20, after 5 s of warm-up), into a
+# collector with a private broker and a throwaway database. Prints req/s, p50/p99/max latency
+# (target: >= 5,000 req/s with p99 <= 50 ms on a 2-core box), the collector's CPU per request,
+# then waits until PostgreSQL holds every accepted reading and prints rows found vs accepted.
+# With TLS=1 the port speaks HTTPS (a self-signed certificate made with openssl). With
+# SLOW=100, that many idle or half-sent connections are held open during the run, and /health
+# is timed (curl) while they are.
+# Run it as `flock -o /work/.test.lock bash bench/http-ingest.sh` on a shared machine.
+# Usage: [TLS=1] [SLOW=100] [JAR=collector/target/collector.jar] bench/http-ingest.sh [CONNECTIONS] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+connections=${1:-32}
+seconds=${2:-20}
+jar=${JAR:-collector/target/collector.jar}
+[ -f "$jar" ] || mvn -B -q package -DskipTests
+. bench/private-broker.sh
+bench_workspace iot_http
+start_private_broker
+log=$work/collector.log
+http=$(free_port)
+scheme=http
+tls_flags=()
+ca=()
+if [ "${TLS:-0}" = 1 ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+  tls_flags=(--http-tls-cert "$work/cert.pem" --http-tls-key "$work/key.pem")
+  ca=("$work/cert.pem")
+  scheme=https
+fi
+java "${collector_jvm[@]}" -jar "$jar" run --broker-url "tcp://127.0.0.1:$port" \
+  --topics 'bench/#' --client-id bench-http --raw-dir "$work/raw" \
+  --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --http-port "$http" --http-bind 127.0.0.1 \
+  --http-ingest true "${tls_flags[@]}" > "$log" 2>&1 & collector=$!
+until grep -qs event=database_ready "$log"; do collector_alive "$log"; sleep 0.1; done
+
+slow=
+if [ -n "${SLOW:-}" ]; then
+  python3 - "$http" "$SLOW" "$seconds" <<'PY' & slow=$!
+import socket, sys, time
+port, n, secs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+held = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    if i % 2 == 0:
+        s.send(b"GET /hea")  # half a request line, then silence
+    held.append(s)
+time.sleep(secs + 10)
+PY
+  trap '[ -n "$slow" ] && kill $slow 2>/dev/null; bench_cleanup' EXIT
+  sleep 1
+fi
+
+echo "POST $scheme://127.0.0.1:$http/ingest: $connections connections, ${seconds} s measured after 5 s of warm-up"
+java -cp "$jar" bench/HttpLoad.java "$scheme://127.0.0.1:$http/ingest/bench" "$connections" "$seconds" 5 "$collector" \
+  "${ca[@]}" | tee "$work/load.out" &
+load=$!
+if [ -n "$slow" ]; then
+  sleep 10
+  for _ in 1 2 3 4 5; do
+    curl -sk -o /dev/null -w "/health under load with $SLOW slow connections held open: %{http_code} in %{time_total} s\n" \
+      "$scheme://127.0.0.1:$http/health"
+    sleep 1
+  done
+fi
+wait $load
+accepted=$(sed -n 's/^accepted_readings=//p' "$work/load.out")
+t0=$(date +%s)
+rows=0
+while [ $(( $(date +%s) - t0 )) -lt 120 ]; do
+  rows=$(psql -At -h 127.0.0.1 -U postgres -d "$db" -c "SELECT count(*) FROM measurements WHERE sensor_id LIKE 'http-bench-%'")
+  [ "$rows" -ge "$accepted" ] && break
+  sleep 1
+done
+echo "rows in PostgreSQL: $rows of $accepted accepted ($([ "$rows" = "$accepted" ] && echo 'every one, once' || echo MISMATCH))"
+echo "raw lines: $(cat "$work"/raw/*.jsonl | wc -l)"
+echo "collector peak RSS: $(( $(awk '/VmHWM/ {print $2}' /proc/$collector/status) / 1024 )) MB (${collector_jvm[*]})"
