@@ -132,4 +132,26 @@ class BatchWriterTest {
         assertEquals(java.util.List.of("1"), Files.readAllLines(blocked.resolve("raw_20261122.jsonl")).stream()
                 .map(l -> l.replaceAll(".*\"payload\":(\\d+).*", "$1")).toList(), "only the MQTT message was retried");
     }
+
+    @Test
+    void fullQueue_refusesAWaitingSenderAfterABoundedWait_neverQueuesWithoutBound(@TempDir Path dir) throws Exception {
+        CollectorMetrics metrics = new CollectorMetrics();
+        Pending.Request request = cause -> { };
+        try (RawLog log = new RawLog(dir, "");
+             BatchWriter writer = new BatchWriter(log, 10, Duration.ofMillis(50), metrics, written -> { })) {
+            for (int i = 0; i < writer.maxOffer(); i++) { // not started: nothing drains
+                writer.submit(pending(i, Pending.Ack.NONE));
+            }
+            long start = System.nanoTime();
+            assertEquals(BatchWriter.Offer.FULL, writer.offer(java.util.List.of(request(1, Pending.Ack.NONE, request)),
+                    Duration.ofMillis(50)));
+            long waited = System.nanoTime() - start;
+            assertTrue(waited >= Duration.ofMillis(40).toNanos() && waited < Duration.ofSeconds(5).toNanos(),
+                    "waited " + waited / 1_000_000 + " ms");
+            writer.start();
+            await(() -> metrics.acked() == writer.maxOffer());
+            assertEquals(BatchWriter.Offer.TAKEN, writer.offer(java.util.List.of(request(1, Pending.Ack.NONE, request)),
+                    Duration.ofMillis(50)));
+        }
+    }
 }

@@ -125,7 +125,8 @@ class HttpIngestIT {
                     assertEquals(202, r.status(), r.body());
                     assertEquals(1, r.json().get("accepted").asInt());
                     assertEquals(0, r.json().get("rejected").asInt());
-                    assertTrue(rawText(raw).contains("\"value\":" + (20 + i) + "}"), "fsynced before the answer: " + i);
+                    assertTrue(rawText(raw).contains("\"ts\":" + (ts + i) + ",\"value\":" + (20.0 + i) + "}"),
+                            "fsynced before the answer: " + i);
                     accepted++;
                 }
                 // an array: 2 readings and 1 rejection in one message, one raw line
