@@ -111,7 +111,9 @@ public final class HttpIngest implements StatusServer.DirectRoute {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                if (cause instanceof IllegalArgumentException) { // the body ran past the limit (chunked)
+                // the body ran past the limit (a chunked body, or one longer than its Content-Length said):
+                // Jetty's accumulator fails with one of these, a lost or stalled client with an I/O or timeout error
+                if (cause instanceof IllegalStateException || cause instanceof IllegalArgumentException) {
                     answer(response, callback, 413, error("the body has more than " + maxBodyBytes
                             + " bytes (max_payload_bytes)"));
                 } else {
