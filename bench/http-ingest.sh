@@ -49,7 +49,7 @@ for i in range(n):
     held.append(s)
 time.sleep(secs + 10)
 PY
-  trap '[ -n "$slow" ] && kill $slow 2>/dev/null; bench_cleanup' EXIT
+  trap 'kill $slow 2>/dev/null || true; bench_cleanup' EXIT
   sleep 1
 fi
 
