@@ -58,7 +58,7 @@ final class KeyOrder implements AutoCloseable {
     KeyOrder(Path dir, int runRows) {
         this.dir = dir;
         this.runRows = runRows;
-        this.held = new ArrayList<>(Math.min(runRows, 1 << 16));
+        this.held = new ArrayList<>(Math.min(runRows, 1 << 10)); // one KeyOrder per day of a multi-day compaction
     }
 
     static long micros(Instant t) {
@@ -68,6 +68,18 @@ final class KeyOrder implements AutoCloseable {
     void add(Row row) throws IOException {
         held.add(row);
         if (held.size() >= runRows) {
+            spill();
+        }
+    }
+
+    /** Rows held in memory now. */
+    int held() {
+        return held.size();
+    }
+
+    /** Sorts the rows held and writes them to disk as one run (a compaction of several days shares one budget). */
+    void spillHeld() throws IOException {
+        if (!held.isEmpty()) {
             spill();
         }
     }
