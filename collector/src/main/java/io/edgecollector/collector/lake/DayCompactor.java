@@ -25,10 +25,11 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
- * Turns one closed day's raw files (every instance's) into the lake: the readings, parsed and
+ * Turns closed days' raw files (every instance's) into the lake: the readings, parsed and
  * flagged by the same code path as ingestion, one row per exact key (sensor_id, metric, ts) as
- * in PostgreSQL, in key order, and hourly rollups. Written aside, checked (rows written =
- * distinct readings parsed), then published.
+ * in PostgreSQL, in key order, and hourly rollups. A day's partition holds the readings received
+ * that day and the imported readings ({@link ImportFiles}) whose timestamps fall on it. Written
+ * aside, checked (rows written = distinct readings parsed), then published.
  */
 public final class DayCompactor {
     /**
