@@ -3,6 +3,7 @@ package io.edgecollector.collector.cli;
 import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.kafka.KafkaOutput;
+import io.edgecollector.collector.lake.AlreadyValidated;
 import io.edgecollector.collector.lake.DayCompactor;
 import io.edgecollector.collector.lake.Manifest;
 import io.edgecollector.collector.lake.Retention;
@@ -71,10 +72,12 @@ public final class CompactCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CollectorConfig config = options.load();
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        MessageProcessor processor = MessagePath.of(config).processor();
+        MessagePath path = MessagePath.of(config);
+        MessageProcessor processor = path.processor();
         List<ImportFiles.Entry> imports = ImportFiles.entries(config.rawDir(), processor);
         List<LocalDate> targets = targets(config, today, imports);
-        DayCompactor compactor = new DayCompactor(config.rawDir(), config.lakeDir(), processor);
+        DayCompactor compactor = new DayCompactor(config.rawDir(), config.lakeDir(), processor,
+                path.processor(config, AlreadyValidated.INSTANCE));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;

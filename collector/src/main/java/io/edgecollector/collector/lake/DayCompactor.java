@@ -42,18 +42,35 @@ public final class DayCompactor {
     private final Path rawDir;
     private final Path lakeDir;
     private final MessageProcessor processor;
+    private final MessageProcessor intakeChecked;
     private final int runRows;
+    private final int threads;
 
     public DayCompactor(Path rawDir, Path lakeDir, MessageProcessor processor) {
-        this(rawDir, lakeDir, processor, RUN_ROWS);
+        this(rawDir, lakeDir, processor, null);
+    }
+
+    /**
+     * @param intakeChecked the same processor without Bean Validation, for the daily lines intake
+     *                      validated and wrote no rejection into (see {@link LinePipeline}); null: none
+     */
+    public DayCompactor(Path rawDir, Path lakeDir, MessageProcessor processor, MessageProcessor intakeChecked) {
+        this(rawDir, lakeDir, processor, intakeChecked, RUN_ROWS, LinePipeline.defaultThreads());
     }
 
     /** With runRows rows held in memory at most while sorting (tests make it small to exercise the merge). */
     DayCompactor(Path rawDir, Path lakeDir, MessageProcessor processor, int runRows) {
+        this(rawDir, lakeDir, processor, null, runRows, LinePipeline.defaultThreads());
+    }
+
+    DayCompactor(Path rawDir, Path lakeDir, MessageProcessor processor, MessageProcessor intakeChecked, int runRows,
+                 int threads) {
         this.rawDir = rawDir;
         this.lakeDir = lakeDir;
         this.processor = processor;
+        this.intakeChecked = intakeChecked;
         this.runRows = runRows;
+        this.threads = threads;
     }
 
     public static Path measurements(Path lakeDir, LocalDate day) {
@@ -178,7 +195,7 @@ public final class DayCompactor {
         Map<LocalDate, Day> days = new LinkedHashMap<>();
         List<Outcome> outcomes = new ArrayList<>();
         Budget budget = new Budget(runRows, days.values());
-        try {
+        try (LinePipeline pipeline = new LinePipeline(processor, intakeChecked, threads)) {
             for (LocalDate date : dates) {
                 List<Path> files = RawFiles.ofDay(rawDir, date);
                 List<ImportFiles.Entry> touching = importsByDay.getOrDefault(date, List.of());
@@ -201,7 +218,7 @@ public final class DayCompactor {
                 }
                 for (Path f : day.files) {
                     try {
-                        readDaily(f, day, budget, bytesRead);
+                        readDaily(pipeline, f, day, budget, bytesRead);
                     } catch (IOException e) {
                         day.failure = "cannot read " + f.getFileName() + ": " + e.getMessage();
                         break;
@@ -215,7 +232,7 @@ public final class DayCompactor {
                     continue;
                 }
                 try {
-                    readImport(i, days, budget, bytesRead);
+                    readImport(pipeline, i, days, budget, bytesRead);
                 } catch (IOException e) {
                     for (Day d : touched) {
                         d.failure = "cannot read " + i.source() + ": " + e.getMessage();
@@ -287,35 +304,38 @@ public final class DayCompactor {
         }
     }
 
-    private void readDaily(Path f, Day day, Budget budget, LongConsumer bytesRead) throws IOException {
-        long[] at = {0};
-        int tornTail = RawLineReader.read(f, (buf, off, len) -> {
-            line(f, at[0], buf, off, len, day, budget);
-            at[0] += len + 1L;
+    private void readDaily(LinePipeline pipeline, Path f, Day day, Budget budget, LongConsumer bytesRead) throws IOException {
+        Counts counts = day.counts;
+        int tornTail = pipeline.read(f, Long.MAX_VALUE, true, (offset, len, mapped) -> {
             bytesRead.accept(len + 1L);
+            counts.lines++;
+            if (mapped == null) {
+                counts.torn++;
+                return;
+            }
+            if (!mapped.rejections().isEmpty()) {
+                counts.rejections++;
+            }
+            for (Reading r : mapped.readings()) {
+                counts.readings++;
+                budget.add(day, KeyOrder.Row.of(r));
+            }
         });
         if (tornTail > 0) {
-            day.counts.torn++;
+            counts.torn++;
         }
     }
 
     /** An import's readings go to the day of their timestamp, when that day is being compacted. */
-    private void readImport(ImportFiles.Entry i, Map<LocalDate, Day> days, Budget budget, LongConsumer bytesRead)
-            throws IOException {
-        Path f = i.file();
-        long[] at = {0};
-        RawLineReader.read(f, i.bytes(), (buf, off, len) -> {
-            long offset = at[0];
-            at[0] += len + 1L;
+    private void readImport(LinePipeline pipeline, ImportFiles.Entry i, Map<LocalDate, Day> days, Budget budget,
+                            LongConsumer bytesRead) throws IOException {
+        pipeline.read(i.file(), i.bytes(), false, (offset, len, mapped) -> {
             bytesRead.accept(len + 1L);
-            RawMessage message;
-            try {
-                message = RawLineCodec.decode(buf, off, len);
-            } catch (IOException torn) {
+            if (mapped == null) {
                 return;
             }
             Day last = null;
-            for (Reading r : processor.process(message, f, offset, len).readings()) {
+            for (Reading r : mapped.readings()) {
                 Day day = days.get(ImportFiles.dayOf(r));
                 if (day == null || day.failure != null) {
                     continue;
@@ -342,7 +362,7 @@ public final class DayCompactor {
             HourlyRollup rollup = new HourlyRollup();
             try (ParquetWriter<GenericRecord> out = ParquetFiles.writer(staged.resolve(ParquetFiles.PART), LakeSchemas.MEASUREMENT)) {
                 GenericRecord record = new GenericData.Record(LakeSchemas.MEASUREMENT);
-                day.rows.drain((row, duplicate) -> write(row, duplicate, counts, record, out, rollup));
+                day.rows.drainConcurrently((row, duplicate) -> write(row, duplicate, counts, record, out, rollup));
             }
             long rollupRows = writeRollups(stagedRollups.resolve(ParquetFiles.PART), rollup);
             verify(date, staged.resolve(ParquetFiles.PART), counts, rollup);
@@ -384,26 +404,6 @@ public final class DayCompactor {
         long written;
         long rejections;
         long torn;
-    }
-
-    private void line(Path file, long offset, byte[] buf, int off, int len, Day day, Budget budget) throws IOException {
-        Counts counts = day.counts;
-        counts.lines++;
-        RawMessage message;
-        try {
-            message = RawLineCodec.decode(buf, off, len);
-        } catch (IOException e) {
-            counts.torn++;
-            return;
-        }
-        MappedMessage mapped = processor.process(message, file, offset, len);
-        if (!mapped.rejections().isEmpty()) {
-            counts.rejections++;
-        }
-        for (Reading r : mapped.readings()) {
-            counts.readings++;
-            budget.add(day, KeyOrder.Row.of(r));
-        }
     }
 
     /** Writes a row unless an earlier one had its exact key, and rolls it up. */
