@@ -73,7 +73,7 @@ class RawLineCodecTest {
             assertEquals(truncated, RawLineCodec.parseInstant(truncated.toString()), truncated.toString());
         }
         for (String s : new String[] {"2026-12-02T10:00:00.5Z", "2026-12-02T10:00:00.12Z", "2024-02-29T23:59:59.999999999Z",
-                "2026-12-02T10:00:00+01:00", "2026-12-02T10:00Z"}) {
+                "2026-12-02T10:00:00+01:00", "2026-12-02T10:00Z", "2026-12-02T24:00:00Z"}) {
             String expected;
             try {
                 expected = Instant.parse(s).toString();
@@ -88,8 +88,7 @@ class RawLineCodecTest {
             }
             assertEquals(expected, actual, s);
         }
-        for (String bad : new String[] {"2026-02-31T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-02T24:00:00Z",
-                "2026-12-02T10:60:00Z", "2026-12-02T10:00:00.Z", "2026-12-02T10:00:00.1234567890Z", "2026-12-0xT10:00:00Z",
+        for (String bad : new String[] {"2026-02-31T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-02T10:60:00Z", "2026-12-02T10:00:00.Z", "2026-12-02T10:00:00.1234567890Z", "2026-12-0xT10:00:00Z",
                 "2026-12-02 10:00:00Z"}) {
             assertThrows(java.time.format.DateTimeParseException.class, () -> RawLineCodec.parseInstant(bad), bad);
             assertThrows(java.time.format.DateTimeParseException.class, () -> Instant.parse(bad), bad);
