@@ -73,25 +73,19 @@ class RawLineCodecTest {
             assertEquals(truncated, RawLineCodec.parseInstant(truncated.toString()), truncated.toString());
         }
         for (String s : new String[] {"2026-12-02T10:00:00.5Z", "2026-12-02T10:00:00.12Z", "2024-02-29T23:59:59.999999999Z",
-                "2026-12-02T10:00:00+01:00", "2026-12-02T10:00Z", "2026-12-02T24:00:00Z"}) {
-            String expected;
-            try {
-                expected = Instant.parse(s).toString();
-            } catch (java.time.format.DateTimeParseException e) {
-                expected = "refused";
-            }
-            String actual;
-            try {
-                actual = RawLineCodec.parseInstant(s).toString();
-            } catch (java.time.format.DateTimeParseException e) {
-                actual = "refused";
-            }
-            assertEquals(expected, actual, s);
+                "2026-12-02T10:00:00+01:00", "2026-12-02T10:00Z", "2026-12-02T24:00:00Z", "2026-12-02T10:00:00.Z",
+                "2026-02-31T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-02T10:60:00Z", "2026-12-02T10:00:00.1234567890Z",
+                "2026-12-0xT10:00:00Z", "2026-12-02 10:00:00Z", "2025-02-29T10:00:00Z", ""}) {
+            assertEquals(parsedOrRefused(() -> Instant.parse(s)), parsedOrRefused(() -> RawLineCodec.parseInstant(s)), s);
         }
-        for (String bad : new String[] {"2026-02-31T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-02T10:60:00Z", "2026-12-02T10:00:00.Z", "2026-12-02T10:00:00.1234567890Z", "2026-12-0xT10:00:00Z",
-                "2026-12-02 10:00:00Z"}) {
-            assertThrows(java.time.format.DateTimeParseException.class, () -> RawLineCodec.parseInstant(bad), bad);
-            assertThrows(java.time.format.DateTimeParseException.class, () -> Instant.parse(bad), bad);
+        assertEquals("refused", parsedOrRefused(() -> RawLineCodec.parseInstant("2026-02-31T10:00:00Z")));
+    }
+
+    static String parsedOrRefused(java.util.function.Supplier<Instant> parse) {
+        try {
+            return parse.get().toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return "refused";
         }
     }
 }
