@@ -1,7 +1,14 @@
+import io.edgecollector.collector.MessagePath;
+import io.edgecollector.collector.config.CollectorConfig;
+import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
+import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.RawLog;
+import io.edgecollector.collector.validate.MessageProcessor;
+import io.edgecollector.collector.validate.SensorRegistry;
+import io.edgecollector.collector.validate.Validators;
 import io.edgecollector.simulator.Faults;
 import io.edgecollector.simulator.Message;
 import io.edgecollector.simulator.ReadingGenerator;
@@ -15,7 +22,8 @@ import java.util.List;
 
 /**
  * Writes one day of raw JSONL as the collector would have received it: simulated sensors
- * (with 1-2% of each fault) spread evenly over the day.
+ * (with 1-2% of each fault) spread evenly over the day. As intake does, each line's "error"
+ * field carries every rejection of its message (not JSON, not mappable, or refused by validation).
  * Usage: java -cp collector/target/collector.jar bench/GenerateRawDay.java RAW_DIR YYYY-MM-DD LINES
  */
 public class GenerateRawDay {
@@ -27,6 +35,7 @@ public class GenerateRawDay {
         long stepMicros = 86_400_000_000L / lines;
         ReadingGenerator gen = new ReadingGenerator(SensorProfile.defaults(50), new Faults(0.02, 0.01, 0.01, 0.01, 0.01), 1, true);
         PayloadDecoder decoder = new PayloadDecoder(262_144);
+        MessageProcessor processor = MessagePath.processor(CollectorConfig.defaults(), Validators.shared(), SensorRegistry.empty());
         try (RawLog log = new RawLog(dir, "")) {
             List<RawLine> batch = new ArrayList<>(10_000);
             for (long i = 0; i < lines; i++) {
@@ -34,7 +43,10 @@ public class GenerateRawDay {
                 Instant at = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
                 Message m = gen.next(micros / 1000);
                 PayloadDecoder.Decoded d = decoder.decode(m.payload());
-                batch.add(RawLineCodec.encode(at, m.topic(), 1, m.payload(), d.json() != null, d.error()));
+                MappedMessage result = processor.process(new RawMessage(at, m.topic(), 1, false, d.json(), d.error(),
+                        d.json() == null ? m.payload() : null));
+                String error = result.rejections().isEmpty() ? null : String.join("; ", result.rejections());
+                batch.add(RawLineCodec.encode(at, m.topic(), 1, m.payload(), d.json() != null, error));
                 if (batch.size() == 10_000) {
                     log.append(batch);
                     batch.clear();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compaction benchmark: one simulated day of raw JSONL (default 1,000,000 lines) compacted to
-# Parquet in a fresh JVM, started as the compaction timer starts it (bin/edge-collector: -Xmx512m);
+# Parquet in a fresh JVM, started as the compaction timer starts it (bin/edge-collector: -Xmx512m
+# -XX:+UseParallelGC);
 # prints the rate, the Parquet/JSONL size ratio and the peak RSS of the compacting JVM.
 # Usage: bench/compaction.sh [LINES]   (builds the jars first if they are missing)
 #   COLLECTOR_JAVA_OPTS: more JVM options (a smaller heap, e.g. -Xmx64m, shows what it needs)
@@ -20,7 +21,7 @@ end=$(date +%s.%N)
 parquet_bytes=$(du -cb "$work"/lake/measurements/date="$day"/*.parquet | tail -1 | cut -f1)
 rollup_bytes=$(du -cb "$work"/lake/rollups_1h/date="$day"/*.parquet | tail -1 | cut -f1)
 rss_kb=$(tail -1 "$work/rss")
-awk -v k="$rss_kb" -v opts="-Xmx512m ${COLLECTOR_JAVA_OPTS:-}" 'BEGIN { printf "compaction peak RSS: %.0f MB (%s)\n", k / 1024, opts }'
+awk -v k="$rss_kb" -v opts="-Xmx512m -XX:+UseParallelGC ${COLLECTOR_JAVA_OPTS:-}" 'BEGIN { printf "compaction peak RSS: %.0f MB (%s)\n", k / 1024, opts }'
 awk -v l="$lines" -v s="$start" -v e="$end" -v r="$raw_bytes" -v p="$parquet_bytes" -v u="$rollup_bytes" 'BEGIN {
   t = e - s;
   printf "compaction: %d lines in %.2f s wall, JVM start included (%.0f lines/s)\n", l, t, l / t;

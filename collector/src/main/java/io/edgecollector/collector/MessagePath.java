@@ -24,6 +24,14 @@ public record MessagePath(SensorRegistry registry, MessageProcessor processor, S
         return new MessagePath(registry, processor(config, validator, registry, sparkplug), sparkplug);
     }
 
+    /**
+     * This path's processor with another validator (the same registry, rules and Sparkplug state):
+     * compaction's for lines intake validated already.
+     */
+    public MessageProcessor processor(CollectorConfig config, Validator validator) {
+        return processor(config, validator, registry, sparkplug);
+    }
+
     /** The processor for a registry already loaded (tests and benchmarks bring their own). */
     public static MessageProcessor processor(CollectorConfig config, Validator validator, SensorRegistry registry) {
         return processor(config, validator, registry, new SparkplugState(config.rawDir(), config.instanceId()));

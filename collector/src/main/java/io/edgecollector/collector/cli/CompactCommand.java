@@ -3,12 +3,15 @@ package io.edgecollector.collector.cli;
 import io.edgecollector.collector.MessagePath;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.kafka.KafkaOutput;
+import io.edgecollector.collector.lake.AlreadyValidated;
 import io.edgecollector.collector.lake.DayCompactor;
 import io.edgecollector.collector.lake.Manifest;
 import io.edgecollector.collector.lake.Retention;
 import io.edgecollector.collector.postgres.Checkpoints;
 import io.edgecollector.collector.postgres.Database;
+import io.edgecollector.collector.rawlog.ImportFiles;
 import io.edgecollector.collector.rawlog.RawFiles;
+import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.common.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +25,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.ArgGroup;
@@ -67,18 +72,28 @@ public final class CompactCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CollectorConfig config = options.load();
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        List<LocalDate> targets = targets(config, today);
-        DayCompactor compactor = new DayCompactor(config.rawDir(), config.lakeDir(), MessagePath.of(config).processor());
+        MessagePath path = MessagePath.of(config);
+        MessageProcessor processor = path.processor();
+        List<ImportFiles.Entry> imports = ImportFiles.entries(config.rawDir(), processor);
+        List<LocalDate> targets = targets(config, today, imports);
+        DayCompactor compactor = new DayCompactor(config.rawDir(), config.lakeDir(), processor,
+                path.processor(config, AlreadyValidated.INSTANCE));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
-        for (LocalDate day : targets) {
-            long bytes = RawFiles.ofDay(config.rawDir(), day).stream().mapToLong(CompactCommand::size).sum();
-            try (Progress progress = Progress.start("compact " + day, Progress.Unit.BYTES, bytes)) {
-                report(out, day, compactor.compact(day, progress::add));
-            } catch (Exception e) {
-                failed++;
-                err.println("compact " + day + ": failed: " + e.getMessage());
+        if (!targets.isEmpty()) {
+            String what = targets.size() == 1 ? "compact " + targets.get(0) : "compact " + targets.size() + " days";
+            List<DayCompactor.Outcome> outcomes;
+            try (Progress progress = Progress.start(what, Progress.Unit.BYTES, compactor.bytesToRead(targets, imports))) {
+                outcomes = compactor.compact(targets, imports, progress::add);
+            }
+            for (DayCompactor.Outcome o : outcomes) {
+                if (o.failure() != null) {
+                    failed++;
+                    err.println("compact " + o.day() + ": failed: " + o.failure());
+                } else {
+                    report(out, o.day(), o.result());
+                }
             }
             out.flush();
             err.flush();
@@ -90,17 +105,16 @@ public final class CompactCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private List<LocalDate> targets(CollectorConfig config, LocalDate today) {
+    /**
+     * --date: that day. --all: every closed day with daily raw files or imported readings.
+     * Default: yesterday, and every closed day an import changed since it was compacted.
+     */
+    private List<LocalDate> targets(CollectorConfig config, LocalDate today, List<ImportFiles.Entry> imports)
+            throws IOException {
         if (days != null && days.all) {
-            return RawFiles.days(config.rawDir()).stream().filter(d -> d.isBefore(today)).toList();
+            SortedSet<LocalDate> all = new TreeSet<>(RawFiles.days(config.rawDir()));
+            all.addAll(DayCompactor.byDay(imports).keySet());
+            return all.stream().filter(d -> d.isBefore(today)).toList();
         }
         LocalDate day = today.minusDays(1);
         if (days != null && days.date != null) {
@@ -113,8 +127,11 @@ public final class CompactCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--date " + day + " is not closed yet (today is "
                         + today + " UTC); only closed days are compacted");
             }
+            return List.of(day);
         }
-        return List.of(day);
+        SortedSet<LocalDate> due = new TreeSet<>(DayCompactor.outOfDate(config.lakeDir(), imports, today));
+        due.add(day);
+        return List.copyOf(due);
     }
 
     private static void report(PrintWriter out, LocalDate day, DayCompactor.Result r) {
@@ -147,7 +164,7 @@ public final class CompactCommand implements Callable<Integer> {
             }));
             if (config.kafka().enabled()) {
                 try {
-                    followers.add(new Retention.Follower("forwarded to Kafka", KafkaOutput.forwarded(config)));
+                    followers.add(new Retention.Follower("forwarded to Kafka", KafkaOutput.forwarded(config), false));
                 } catch (KafkaException e) {
                     err.println("retention: skipped, Kafka cannot say what is forwarded: " + e.getMessage());
                     err.flush();

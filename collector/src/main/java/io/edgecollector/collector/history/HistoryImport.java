@@ -5,6 +5,7 @@ import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.postgres.RawFileLoader;
 import io.edgecollector.collector.rawlog.HandedLines;
+import io.edgecollector.collector.rawlog.ImportFiles;
 import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.rawlog.RawLine;
@@ -24,12 +25,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 
@@ -67,7 +71,7 @@ public final class HistoryImport {
         this.charset = charset;
         this.processor = processor;
         this.pool = pool;
-        this.importDir = rawDir.resolve("import");
+        this.importDir = ImportFiles.dir(rawDir);
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
@@ -98,6 +102,9 @@ public final class HistoryImport {
         HandedLines handed = new HandedLines();
         RawFileLoader loader = new RawFileLoader(pool, new LineSource(handed, processor));
         if (Files.exists(done)) {
+            if (!Files.exists(raw)) { // retention removed it once its days were compacted and it was loaded
+                return new Summary(raw, true, 0, 0, 0, Map.of(), 0, 0);
+            }
             RawFileLoader.Result r = loader.load(raw, checkpoint(raw), () -> false);
             return new Summary(raw, true, 0, 0, r.readings(), Map.of(), r.rejections(), r.inserted());
         }
@@ -120,6 +127,7 @@ public final class HistoryImport {
             follower.stop();
             writer.close();
         }
+        ImportFiles.writeDays(raw, writer.position, writer.days);
         Files.writeString(done, writer.sourceLines + " lines\n");
         return new Summary(raw, false, writer.sourceLines, writer.rawLines, writer.readings, writer.byQuality,
                 writer.rejections, follower.newRows());
@@ -177,6 +185,8 @@ public final class HistoryImport {
         private long readings;
         private long rejections;
         private final Map<Quality, Long> byQuality = new EnumMap<>(Quality.class);
+        /** The UTC days of the readings' timestamps: their lake partitions. */
+        private final Set<LocalDate> days = new HashSet<>();
 
         Writer(Path raw, String topic, Instant receivedAt, HandedLines handed, ImportLoader follower) throws IOException {
             this.raw = raw;
@@ -255,6 +265,7 @@ public final class HistoryImport {
             readings += rs.size();
             for (Reading r : rs) {
                 byQuality.merge(r.quality(), 1L, Long::sum);
+                days.add(ImportFiles.dayOf(r));
             }
             if (!p.result().rejections().isEmpty()) {
                 rejections++;

@@ -38,11 +38,26 @@ final class ImportLoader {
         this.thread = new Thread(() -> {
             long offset = checkpoint;
             try {
-                for (Chunk c = chunks.take(); c != END; c = chunks.take()) {
-                    RawFileLoader.Result r = loader.load(raw, offset, c.end(), () -> false, bytes -> { });
-                    offset = r.endOffset();
-                    newRows += r.inserted();
-                    linesDone.accept(c.lines());
+                boolean ended = false;
+                while (!ended) {
+                    // everything made durable since the last load, in as few transactions as RawFileLoader allows
+                    Chunk c = chunks.take();
+                    long end = -1;
+                    int lines = 0;
+                    for (; c != null; c = chunks.poll()) {
+                        if (c == END) {
+                            ended = true;
+                            break;
+                        }
+                        end = c.end();
+                        lines += c.lines();
+                    }
+                    if (end >= 0) {
+                        RawFileLoader.Result r = loader.load(raw, offset, end, () -> false, bytes -> { });
+                        offset = r.endOffset();
+                        newRows += r.inserted();
+                        linesDone.accept(lines);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -26,6 +26,11 @@ final class HourlyRollup {
     }
 
     private final Map<Key, Cell> cells = new TreeMap<>();
+    /** The cell added to last: rows come in key order, so most rows fall into it. */
+    private String lastSensor;
+    private String lastMetric;
+    private long lastHour = Long.MIN_VALUE;
+    private Cell last;
 
     /** Adds a stored reading; missing values count nowhere, as in measurements_1min. */
     void add(KeyOrder.Row r) {
@@ -33,7 +38,14 @@ final class HourlyRollup {
             return;
         }
         long hour = Math.floorDiv(r.tsMicros(), 3_600_000_000L) * 3_600_000_000L;
-        Cell c = cells.computeIfAbsent(new Key(r.sensorId(), r.metric(), hour), k -> new Cell());
+        Cell c = last;
+        if (c == null || hour != lastHour || !r.sensorId().equals(lastSensor) || !r.metric().equals(lastMetric)) {
+            c = cells.computeIfAbsent(new Key(r.sensorId(), r.metric(), hour), k -> new Cell());
+            last = c;
+            lastSensor = r.sensorId();
+            lastMetric = r.metric();
+            lastHour = hour;
+        }
         double v = r.value();
         c.count++;
         c.min = Math.min(c.min, v);

@@ -27,8 +27,17 @@ final class KeyOrder implements AutoCloseable {
     /** One row of the lake's measurements; ts and receivedAt in microseconds since the epoch. */
     record Row(String sensorId, String metric, long tsMicros, Double value, String unit, Quality quality, String topic,
                long receivedAtMicros) {
-        static final Comparator<Row> BY_KEY = Comparator.comparing(Row::sensorId).thenComparing(Row::metric)
-                .thenComparingLong(Row::tsMicros);
+        static final Comparator<Row> BY_KEY = Row::compareKey;
+
+        /** sensor_id, then metric, then ts (what Comparator.comparing(...).thenComparing(...) gave, without its lambdas). */
+        int compareKey(Row o) {
+            int c = sensorId.compareTo(o.sensorId);
+            if (c != 0) {
+                return c;
+            }
+            c = metric.compareTo(o.metric);
+            return c != 0 ? c : Long.compare(tsMicros, o.tsMicros);
+        }
 
         static Row of(Reading r) {
             return new Row(r.sensorId(), r.metric(), micros(r.ts()), r.value(), r.unit(), r.quality(), r.topic(),
@@ -58,7 +67,7 @@ final class KeyOrder implements AutoCloseable {
     KeyOrder(Path dir, int runRows) {
         this.dir = dir;
         this.runRows = runRows;
-        this.held = new ArrayList<>(Math.min(runRows, 1 << 16));
+        this.held = new ArrayList<>(Math.min(runRows, 1 << 10)); // one KeyOrder per day of a multi-day compaction
     }
 
     static long micros(Instant t) {
@@ -68,6 +77,18 @@ final class KeyOrder implements AutoCloseable {
     void add(Row row) throws IOException {
         held.add(row);
         if (held.size() >= runRows) {
+            spill();
+        }
+    }
+
+    /** Rows held in memory now. */
+    int held() {
+        return held.size();
+    }
+
+    /** Sorts the rows held and writes them to disk as one run (a compaction of several days shares one budget). */
+    void spillHeld() throws IOException {
+        if (!held.isEmpty()) {
             spill();
         }
     }
@@ -108,6 +129,82 @@ final class KeyOrder implements AutoCloseable {
                 c.close();
             }
             held.clear();
+        }
+    }
+
+    private static final int HANDOVER = 4096;
+    private static final Row[] END = new Row[0];
+
+    /**
+     * As {@link #drain}, with the merge (reading and ordering the runs) on a thread of its own
+     * while the sink works on the calling thread: writing Parquet and merging overlap on two
+     * cores. Rows are handed over in blocks of 4,096; the order and the duplicate marks are
+     * drain's.
+     */
+    void drainConcurrently(Sink sink) throws IOException {
+        java.util.concurrent.BlockingQueue<Object> blocks = new java.util.concurrent.ArrayBlockingQueue<>(4);
+        Thread merger = new Thread(() -> {
+            Row[][] block = {new Row[HANDOVER]};
+            boolean[][] dups = {new boolean[HANDOVER]};
+            int[] n = {0};
+            try {
+                drain((row, duplicate) -> {
+                    block[0][n[0]] = row;
+                    dups[0][n[0]++] = duplicate;
+                    if (n[0] == HANDOVER) {
+                        put(blocks, new Object[] {block[0], dups[0], n[0]});
+                        block[0] = new Row[HANDOVER];
+                        dups[0] = new boolean[HANDOVER];
+                        n[0] = 0;
+                    }
+                });
+                put(blocks, new Object[] {block[0], dups[0], n[0]});
+                put(blocks, END);
+            } catch (IOException | RuntimeException e) {
+                blocks.clear();
+                put(blocks, e);
+            }
+        }, "collector-compact-merge");
+        merger.setDaemon(true);
+        merger.start();
+        try {
+            while (true) {
+                Object next = blocks.take();
+                if (next == END) {
+                    break;
+                }
+                if (next instanceof IOException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                if (next instanceof RuntimeException e) {
+                    throw e;
+                }
+                Object[] b = (Object[]) next;
+                Row[] rows = (Row[]) b[0];
+                boolean[] duplicates = (boolean[]) b[1];
+                int count = (Integer) b[2];
+                for (int i = 0; i < count; i++) {
+                    sink.accept(rows[i], duplicates[i]);
+                }
+            }
+            merger.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("compaction interrupted");
+        } finally {
+            if (merger.isAlive()) {
+                merger.interrupt();
+                blocks.clear();
+            }
+        }
+    }
+
+    private static void put(java.util.concurrent.BlockingQueue<Object> q, Object o) {
+        try {
+            q.put(o);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("merge interrupted", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.edgecollector.collector.lake;
 
+import io.edgecollector.collector.rawlog.ImportFiles;
 import io.edgecollector.collector.rawlog.RawFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
@@ -29,7 +31,10 @@ public final class Retention {
      * An output that follows the raw files: what it is ("loaded into the database") and whether it
      * has the named raw file up to the given offset (the end of its last whole line).
      */
-    public record Follower(String what, BiPredicate<String, Long> reached) {
+    public record Follower(String what, BiPredicate<String, Long> reached, boolean followsImports) {
+        public Follower(String what, BiPredicate<String, Long> reached) {
+            this(what, reached, true);
+        }
     }
 
     private final Path rawDir;
@@ -80,7 +85,44 @@ public final class Retention {
                 }
             }
         }
+        if (deleteBefore != null) {
+            for (Path f : ImportFiles.list(rawDir)) {
+                ImportFiles.Entry e = ImportFiles.recorded(f);
+                String name = ImportFiles.DIR + "/" + f.getFileName();
+                if (e != null && !e.receivedAt().atZone(ZoneOffset.UTC).toLocalDate().isBefore(deleteBefore)) {
+                    continue;
+                }
+                String why = e == null ? "its days are not known yet (compact first)" : unsafe(e);
+                if (why != null) {
+                    kept.add(name + ": " + why);
+                } else {
+                    ImportFiles.delete(f);
+                    deleted.add(name);
+                }
+            }
+        }
         return new Outcome(compressed, deleted, kept);
+    }
+
+    /**
+     * An import's raw file (deleted, never compressed, once its import day is older than
+     * delete_after) goes only when every day its readings fall on is compacted with it at its
+     * present size, in both partitions, and the database has loaded it to its end.
+     */
+    private String unsafe(ImportFiles.Entry e) throws IOException {
+        for (LocalDate day : e.days()) {
+            Manifest m = Manifest.read(DayCompactor.measurements(lakeDir, day));
+            Manifest r = Manifest.read(DayCompactor.rollups(lakeDir, day));
+            if (m == null || r == null || !m.covers(e.source(), e.bytes()) || !r.covers(e.source(), e.bytes())) {
+                return "day " + day + " not compacted with it (compact first)";
+            }
+        }
+        for (Follower follower : followers) {
+            if (follower.followsImports() && !follower.reached().test(e.file().getFileName().toString(), e.bytes())) {
+                return "not " + follower.what() + " to its end";
+            }
+        }
+        return null;
     }
 
     private String unsafe(Manifest manifest, Path f) throws IOException {

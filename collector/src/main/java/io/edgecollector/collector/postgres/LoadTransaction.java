@@ -159,10 +159,12 @@ public final class LoadTransaction {
 
         static byte[] encode(List<Reading> readings) {
             StringBuilder sb = new StringBuilder(readings.size() * 128);
+            Instant lastReceived = null;
+            String lastReceivedText = null;
             for (Reading r : readings) {
                 field(sb, r.sensorId()).append('\t');
                 field(sb, r.metric()).append('\t');
-                sb.append(r.ts().toString()).append('\t');
+                instant(sb, r.ts()).append('\t');
                 if (r.value() == null) {
                     sb.append("\\N");
                 } else {
@@ -172,9 +174,47 @@ public final class LoadTransaction {
                 field(sb, r.unit()).append('\t');
                 sb.append(r.quality().label()).append('\t');
                 field(sb, r.topic()).append('\t');
-                sb.append(r.receivedAt().toString()).append('\n');
+                if (!r.receivedAt().equals(lastReceived)) { // a message's readings (an import's lines) share it
+                    lastReceived = r.receivedAt();
+                    lastReceivedText = instant(new StringBuilder(32), lastReceived).toString();
+                }
+                sb.append(lastReceivedText).append('\n');
             }
             return sb.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        /**
+         * An instant as PostgreSQL reads a timestamptz: {@code 2026-12-02T10:00:00.123456789Z}
+         * (what Instant.toString gives, written without its general formatter, which was the
+         * largest part of encoding a row); years outside 0000-9999 through Instant.toString.
+         */
+        static StringBuilder instant(StringBuilder sb, Instant t) {
+            long seconds = t.getEpochSecond();
+            long day = Math.floorDiv(seconds, 86_400L);
+            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+            if (day < -719_528L || day > 2_932_896L) { // before 0000-01-01 or after 9999-12-31
+                return sb.append(t);
+            }
+            java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
+            pad(sb, date.getYear(), 4).append('-');
+            pad(sb, date.getMonthValue(), 2).append('-');
+            pad(sb, date.getDayOfMonth(), 2).append('T');
+            pad(sb, secondOfDay / 3600, 2).append(':');
+            pad(sb, secondOfDay / 60 % 60, 2).append(':');
+            pad(sb, secondOfDay % 60, 2);
+            if (t.getNano() != 0) {
+                pad(sb.append('.'), t.getNano(), 9);
+            }
+            return sb.append('Z');
+        }
+
+        private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+        private static StringBuilder pad(StringBuilder sb, int v, int width) {
+            for (int p = width - 1; p >= 0; p--) {
+                sb.append((char) ('0' + v / POWERS[p] % 10));
+            }
+            return sb;
         }
 
         private static StringBuilder field(StringBuilder sb, String v) {

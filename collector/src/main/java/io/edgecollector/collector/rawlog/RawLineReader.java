@@ -22,12 +22,24 @@ public final class RawLineReader {
      * @return the bytes at the end that do not end in a newline (a line torn by a crash), or 0
      */
     public static int read(Path file, LineHandler handler) throws IOException {
+        return read(file, Long.MAX_VALUE, handler);
+    }
+
+    /**
+     * As above, but only the first limit bytes (of the uncompressed text): a file another process
+     * may still append to is read as far as it was when looked at.
+     */
+    public static int read(Path file, long limit, LineHandler handler) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = RawFiles.isCompressed(file) ? new GZIPInputStream(raw, 1 << 16) : raw) {
             byte[] buf = new byte[1 << 20];
             int filled = 0;
+            long left = limit;
             while (true) {
-                int n = in.read(buf, filled, buf.length - filled);
+                int n = left <= 0 ? -1 : in.read(buf, filled, (int) Math.min(buf.length - filled, left));
+                if (n > 0) {
+                    left -= n;
+                }
                 if (n < 0) {
                     return filled;
                 }

@@ -58,4 +58,34 @@ class RawLineCodecTest {
         byte[] torn = "{\"received_at\":\"2026-11-22T23:59:59Z\",\"topic\":\"a\",\"pay".getBytes(StandardCharsets.UTF_8);
         assertThrows(IOException.class, () -> RawLineCodec.decode(torn, 0, torn.length));
     }
+
+    @Test
+    void receivedAt_fastParse_agreesWithInstantParse_andRefusesWhatItRefuses() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 100_000; i++) {
+            Instant t = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 250_000_000_000L), random.nextInt(1_000_000_000));
+            Instant truncated = switch (i % 4) {
+                case 0 -> t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                case 1 -> t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+                case 2 -> t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+                default -> t;
+            };
+            assertEquals(truncated, RawLineCodec.parseInstant(truncated.toString()), truncated.toString());
+        }
+        for (String s : new String[] {"2026-12-02T10:00:00.5Z", "2026-12-02T10:00:00.12Z", "2024-02-29T23:59:59.999999999Z",
+                "2026-12-02T10:00:00+01:00", "2026-12-02T10:00Z", "2026-12-02T24:00:00Z", "2026-12-02T10:00:00.Z",
+                "2026-02-31T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-02T10:60:00Z", "2026-12-02T10:00:00.1234567890Z",
+                "2026-12-0xT10:00:00Z", "2026-12-02 10:00:00Z", "2025-02-29T10:00:00Z", ""}) {
+            assertEquals(parsedOrRefused(() -> Instant.parse(s)), parsedOrRefused(() -> RawLineCodec.parseInstant(s)), s);
+        }
+        assertEquals("refused", parsedOrRefused(() -> RawLineCodec.parseInstant("2026-02-31T10:00:00Z")));
+    }
+
+    static String parsedOrRefused(java.util.function.Supplier<Instant> parse) {
+        try {
+            return parse.get().toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return "refused";
+        }
+    }
 }

@@ -142,6 +142,93 @@ public class LakeIT {
         }
     }
 
+    /** Wide CSV of one device, a reading of two metrics every 10 minutes from 12:00 the day before to 12:00 the day after. */
+    static Path historyCsv(Path dir, LocalDate day) throws Exception {
+        StringBuilder csv = new StringBuilder("time,temperature,humidity\n");
+        java.time.Instant t = day.minusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(12 * 3600);
+        for (int i = 0; i < 48 * 6; i++) {
+            csv.append(t.plusSeconds(600L * i)).append(',').append(15 + i % 20 / 2.0).append(',')
+                    .append(i % 17 == 0 ? "" : Integer.toString(40 + i % 30)).append('\n');
+        }
+        Path f = dir.resolve("history.csv");
+        Files.writeString(f, csv);
+        return f;
+    }
+
+    @Test
+    void importedHistory_reachesTheLakeForItsDays_rebuildingACompactedDay_andAgainChangesNothing(@TempDir Path dir) throws Exception {
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+        List<LocalDate> days = List.of(day.minusDays(1), day, day.plusDays(1));
+        Path rawFile = rawDay(dir, day);
+        Path csv = historyCsv(dir, day);
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            String[] common = common(dir, db);
+            StringWriter out = new StringWriter();
+            assertEquals(0, cli(out, with(with(new String[] {"replay"}, common), rawFile.toString())), out.toString());
+            assertEquals(0, cli(out, with(with(new String[] {"compact"}, common), "--date", day.toString())), out.toString());
+            Path lake = dir.resolve("lake");
+            long liveRows = count(lakeFile(lake, day));
+
+            String[] importArgs = with(with(new String[] {"import"}, common), "--device", "hist-1", "--unit", "temperature=C",
+                    csv.toString());
+            assertEquals(0, cli(out, importArgs), out.toString());
+            StringWriter compact = new StringWriter();
+            assertEquals(0, cli(compact, with(new String[] {"compact"}, common)), compact.toString());
+            for (LocalDate d : days) {
+                assertTrue(compact.toString().contains("compact " + d + ": files="), "the import's days are due: " + compact);
+            }
+
+            try (Connection pg = db.connect(); Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+                long total = 0;
+                for (LocalDate d : days) {
+                    List<List<Object>> expected = rows(pg, imported("(extract(epoch FROM ts) * 1e6)::bigint", "measurements",
+                            " AND ts >= '" + d + "T00:00:00Z' AND ts < '" + d.plusDays(1) + "T00:00:00Z'"));
+                    assertFalse(expected.isEmpty(), "history on " + d);
+                    total += expected.size();
+                    assertEquals(expected, rows(duck, imported("epoch_us(ts)", "read_parquet('" + lakeFile(lake, d) + "')", "")),
+                            "the lake's imported rows of " + d + " are PostgreSQL's, to the microsecond");
+                    if (d.equals(day)) {
+                        assertEquals(liveRows + expected.size(), count(lakeFile(lake, d)),
+                                "the compacted day keeps its live rows and gains the imported ones");
+                    }
+                }
+                assertEquals(db.count("SELECT count(*) FROM measurements WHERE topic LIKE 'import/%'"), total,
+                        "every imported row is in the lake");
+            }
+
+            List<byte[]> before = new ArrayList<>();
+            for (LocalDate d : days) {
+                before.add(sha(lakeFile(lake, d)));
+                before.add(sha(DayCompactor.rollups(lake, d).resolve("part-00000.parquet")));
+            }
+            StringWriter again = new StringWriter();
+            assertEquals(0, cli(again, importArgs), again.toString());
+            assertTrue(again.toString().contains("already imported") && again.toString().contains("new_rows=0"), again.toString());
+            assertEquals(0, cli(again, with(new String[] {"compact"}, common)), again.toString());
+            assertFalse(again.toString().contains("compact " + day + ":"), "nothing out of date: " + again);
+            assertEquals(0, cli(again, with(with(new String[] {"compact"}, common), "--all")), again.toString());
+            for (int i = 0; i < days.size(); i++) {
+                assertArrayEquals(before.get(2 * i), sha(lakeFile(lake, days.get(i))), "a rebuild writes the same file");
+                assertArrayEquals(before.get(2 * i + 1), sha(DayCompactor.rollups(lake, days.get(i)).resolve("part-00000.parquet")));
+            }
+        }
+    }
+
+    static Path lakeFile(Path lake, LocalDate day) {
+        return DayCompactor.measurements(lake, day).resolve("part-00000.parquet");
+    }
+
+    static String imported(String ts, String from, String where) {
+        return "SELECT sensor_id, metric, " + ts + ", value, unit, quality, topic FROM " + from
+                + " WHERE topic LIKE 'import/%'" + where + " ORDER BY 1, 2, 3";
+    }
+
+    static long count(Path parquet) throws Exception {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            return (Long) rows(duck, "SELECT count(*) FROM read_parquet('" + parquet + "')").get(0).get(0);
+        }
+    }
+
     @Test
     void openDay_isRefused_withOneClearLine(@TempDir Path dir) {
         StringWriter out = new StringWriter();

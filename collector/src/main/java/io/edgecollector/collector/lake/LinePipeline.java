@@ -1,0 +1,194 @@
+package io.edgecollector.collector.lake;
+
+import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.rawlog.RawLineCodec;
+import io.edgecollector.collector.rawlog.RawLineReader;
+import io.edgecollector.collector.validate.MessageProcessor;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Reads a raw file's lines (through {@link RawLineReader}) and decodes, maps, validates and
+ * flags them on worker threads, a batch of lines at a time, handing the results back on the
+ * calling thread in file order: the same results, in the same order, as one thread would give.
+ * Lines of a stateful protocol (Sparkplug B, whose meaning depends on the lines before it) are
+ * processed on the calling thread, in order.
+ *
+ * <p>A daily raw line was mapped and validated at intake, and intake wrote every rejection
+ * into its "error" field. A line that has a JSON payload and no "error" field therefore
+ * gave only readings that passed Bean Validation: with {@code intakeChecked} (a processor that
+ * maps and flags without validating again) such a line skips the second validation. Any other
+ * line, and every line of an import (whose raw lines do not carry validation
+ * results), goes through the whole path.
+ */
+final class LinePipeline implements AutoCloseable {
+    /** Receives each line's result in file order: mapped is null for a torn or malformed line. */
+    interface Sink {
+        void line(long offset, int length, MappedMessage mapped) throws IOException;
+    }
+
+    static final int BATCH_LINES = 2_000;
+
+    private final MessageProcessor processor;
+    private final MessageProcessor intakeChecked;
+    private final ExecutorService workers;
+    private final int inFlight;
+
+    /**
+     * @param intakeChecked maps and flags without validating, for daily lines intake validated; null: validate every line
+     * @param threads       worker threads (0: everything on the calling thread)
+     */
+    LinePipeline(MessageProcessor processor, MessageProcessor intakeChecked, int threads) {
+        this.processor = processor;
+        this.intakeChecked = intakeChecked;
+        this.workers = threads <= 0 ? null : Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "collector-compact-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.inFlight = Math.max(2, threads * 2);
+    }
+
+    /** Worker threads for this machine: one per core, at most 4. */
+    static int defaultThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A batch of lines copied out of the reader's buffer, and what each became. */
+    private static final class Batch {
+        byte[] bytes = new byte[1 << 18];
+        int used;
+        final int[] starts = new int[BATCH_LINES];
+        final int[] lengths = new int[BATCH_LINES];
+        final long[] offsets = new long[BATCH_LINES];
+        final MappedMessage[] mapped = new MappedMessage[BATCH_LINES];
+        final RawMessage[] stateful = new RawMessage[BATCH_LINES];
+        int lines;
+
+        void add(byte[] buf, int off, int len, long offset) {
+            if (used + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, used + len));
+            }
+            System.arraycopy(buf, off, bytes, used, len);
+            starts[lines] = used;
+            lengths[lines] = len;
+            offsets[lines] = offset;
+            used += len;
+            lines++;
+        }
+    }
+
+    /**
+     * Feeds the file's whole lines up to limit bytes to the sink, in order.
+     * @param daily whether it is a daily raw file written by intake (its lines carry intake's rejections)
+     * @return the bytes at the end that do not end in a newline (a torn line), or 0
+     */
+    int read(Path file, long limit, boolean daily, Sink sink) throws IOException {
+        ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
+        Batch[] current = {new Batch()};
+        long[] at = {0};
+        try {
+            int torn = RawLineReader.read(file, limit, (buf, off, len) -> {
+                current[0].add(buf, off, len, at[0]);
+                at[0] += len + 1L;
+                if (current[0].lines == BATCH_LINES) {
+                    submit(file, daily, current[0], pending, sink);
+                    current[0] = new Batch();
+                }
+            });
+            if (current[0].lines > 0) {
+                submit(file, daily, current[0], pending, sink);
+            }
+            while (!pending.isEmpty()) {
+                deliver(file, await(pending.removeFirst()), sink);
+            }
+            return torn;
+        } finally {
+            for (Future<Batch> f : pending) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    private void submit(Path file, boolean daily, Batch batch, ArrayDeque<Future<Batch>> pending, Sink sink)
+            throws IOException {
+        if (workers == null) {
+            deliver(file, process(file, daily, batch), sink);
+            return;
+        }
+        pending.addLast(workers.submit(() -> process(file, daily, batch)));
+        while (pending.size() >= inFlight) {
+            deliver(file, await(pending.removeFirst()), sink);
+        }
+    }
+
+    private static Batch await(Future<Batch> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("compaction interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** On a worker: decode and process every line but a stateful protocol's. */
+    private Batch process(Path file, boolean daily, Batch b) {
+        for (int i = 0; i < b.lines; i++) {
+            RawMessage message;
+            try {
+                message = RawLineCodec.decode(b.bytes, b.starts[i], b.lengths[i]);
+            } catch (IOException torn) {
+                continue;
+            }
+            if (processor.isStateful(message.topic())) {
+                b.stateful[i] = message;
+                continue;
+            }
+            MessageProcessor p = daily && intakeChecked != null && message.payload() != null
+                    && checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]) ? intakeChecked : processor;
+            b.mapped[i] = p.process(message, file, b.offsets[i], b.lengths[i]);
+        }
+        return b;
+    }
+
+    /**
+     * Whether intake wrote no rejection into a line that has a JSON payload: the "error" field
+     * comes last, after the payload, so such a line ends in {@code "}} ; a line without it ends in
+     * its payload's last character and '}'. A payload that is a JSON string also ends in
+     * {@code "}} and is taken as having an error (validated again): the safe side.
+     */
+    static boolean checkedAtIntake(byte[] line, int offset, int length) {
+        return length >= 2 && line[offset + length - 1] == '}' && line[offset + length - 2] != '"';
+    }
+
+    /** On the calling thread, in file order: stateful lines are processed here, then every result goes to the sink. */
+    private void deliver(Path file, Batch b, Sink sink) throws IOException {
+        for (int i = 0; i < b.lines; i++) {
+            MappedMessage mapped = b.mapped[i];
+            if (b.stateful[i] != null) {
+                mapped = processor.process(b.stateful[i], file, b.offsets[i], b.lengths[i]);
+            }
+            sink.line(b.offsets[i], b.lengths[i], mapped);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+    }
+}
