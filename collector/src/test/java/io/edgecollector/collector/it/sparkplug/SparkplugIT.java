@@ -133,6 +133,69 @@ class SparkplugIT {
         }
     }
 
+    /**
+     * A node that dies fires the offline rule documented in sparkplug.md: a DDEATH and then an
+     * NDEATH each give {@code sparkplug_online = 0}, the rule fires for the device and the node
+     * (rows in {@code alerts}, events on MQTT); the next births resolve both.
+     */
+    @Test
+    void deathsFireTheOfflineAlert_inPostgresAndOnMqtt_andTheNextBirthsResolveIt(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        String node = "spBv1.0/" + prefix + "/%s/Line1";
+        String device = node + "/Press";
+        Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, """
+                - {name: sparkplug_offline, metric: sparkplug_online, below: 0.5}
+                """);
+        long t0 = System.currentTimeMillis();
+        try (TestDatabase db = TestDatabase.onSharedServer()) {
+            Map<String, String> flags = flags(Setup.SHARED_BROKER, prefix, dir, db);
+            flags.put("--alerts-file", rules.toString());
+            flags.put("--alerts-topic-prefix", prefix + "-alerts");
+            CollectorConfig config = ConfigLoader.load(null, Map.of(), flags);
+            MqttClient edge = new MqttClient(Setup.SHARED_BROKER, prefix + "-edge", new MemoryPersistence());
+            List<String> alerts = new CopyOnWriteArrayList<>();
+            edge.connect();
+            edge.subscribe(new MqttSubscription[] {new MqttSubscription(prefix + "-alerts/#", 1)},
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
+                        (t, m) -> alerts.add(t + " " + new String(m.getPayload(), StandardCharsets.UTF_8))});
+            String offline = "SELECT count(*) FROM alerts WHERE rule = 'sparkplug_offline' AND state = 'firing'";
+            String resolved = "SELECT count(*) FROM alerts WHERE rule = 'sparkplug_offline' AND state = 'resolved'";
+            try (Collector collector = Setup.started(config, new CollectorMetrics())) {
+                Await.until("alerts table", Duration.ofSeconds(30), () -> db.countOrMinusOne(offline) >= 0);
+                edge.publish(node.formatted("NBIRTH"), SparkplugPayloads.birth(t0, 0, 3L, List.of(), List.of()), 1, false);
+                edge.publish(device.formatted("DBIRTH"), SparkplugPayloads.birth(t0, 1, null, PRESS,
+                        List.of(0, BigInteger.ZERO, false, 20.0f)), 1, false);
+                edge.publish(device.formatted("DDEATH"), SparkplugPayloads.deviceDeath(t0 + 1, 2), 1, false);
+                Await.until("the device's offline alert in PostgreSQL", Duration.ofSeconds(20),
+                        () -> db.countOrMinusOne(offline + " AND sensor_id = '" + prefix + "/Line1/Press'") == 1);
+                edge.publish(node.formatted("NDEATH"), SparkplugPayloads.nodeDeath(t0 + 2, 3), 1, false);
+                Await.until("the node's offline alert in PostgreSQL", Duration.ofSeconds(20),
+                        () -> db.countOrMinusOne(offline + " AND sensor_id = '" + prefix + "/Line1'") == 1);
+                assertEquals(2, db.count(offline), "one firing per node or device that died");
+                assertEquals(2, db.count("SELECT count(*) FROM active_alerts WHERE rule = 'sparkplug_offline'"));
+                String nodeTopic = prefix + "-alerts/" + prefix + "/Line1/sparkplug_online/sparkplug_offline";
+                Await.until("the firing on MQTT", Duration.ofSeconds(10),
+                        () -> alerts.stream().anyMatch(a -> a.startsWith(nodeTopic + " ") && a.contains("\"state\":\"firing\"")));
+
+                edge.publish(node.formatted("NBIRTH"), SparkplugPayloads.birth(t0 + 3, 0, 4L, List.of(), List.of()), 1, false);
+                edge.publish(device.formatted("DBIRTH"), SparkplugPayloads.birth(t0 + 3, 1, null, PRESS,
+                        List.of(0, BigInteger.ZERO, false, 20.0f)), 1, false);
+                Await.until("births resolve both", Duration.ofSeconds(20), () -> db.countOrMinusOne(resolved) == 2);
+                assertEquals(0, db.count("SELECT count(*) FROM active_alerts WHERE rule = 'sparkplug_offline'"));
+                Await.until("the resolution on MQTT", Duration.ofSeconds(10),
+                        () -> alerts.stream().anyMatch(a -> a.startsWith(nodeTopic + " ") && a.contains("\"state\":\"resolved\"")));
+            } finally {
+                // the alert topics are retained: leave nothing of the test on the shared broker
+                for (String topic : alerts.stream().map(a -> a.substring(0, a.indexOf(' '))).distinct().toList()) {
+                    edge.publish(topic, new byte[0], 1, true);
+                }
+                edge.disconnect();
+                edge.close();
+            }
+        }
+    }
+
     private static String rebirth(MqttMessage m) {
         try {
             return "rebirth=" + new SparkplugBPayloadDecoder().buildFromByteArray(m.getPayload()).getMetrics().stream()
