@@ -21,6 +21,7 @@ import io.edgecollector.collector.postgres.PostgresLoader;
 import io.edgecollector.collector.rawlog.RawLog;
 import io.edgecollector.collector.rawlog.RawTail;
 import io.edgecollector.collector.sparkplug.SparkplugHost;
+import io.edgecollector.collector.sparkplug.SparkplugState;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.SensorRegistry;
 import java.io.IOException;
@@ -65,6 +66,7 @@ public final class Collector implements AutoCloseable {
     private final MqttIntake intake;
     private final Warmup warmup;
     private final SparkplugHost sparkplugHost;
+    private final SparkplugState sparkplug;
     private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
     private final CollectorStatus status;
     private final MessageProcessor processor;
@@ -102,14 +104,16 @@ public final class Collector implements AutoCloseable {
         this.ingestor = new Ingestor(decoder, processor, writer, metrics, clock, redeliveries);
         try {
             this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
-            this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock) : null;
+            this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock, metrics) : null;
         } catch (IOException e) {
             throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
+        this.sparkplug = path.sparkplug();
+        sparkplug.reportTo(metrics);
         if (sparkplugHost != null) {
-            path.sparkplug().requestRebirthsWith(sparkplugHost);
+            sparkplug.requestRebirthsWith(sparkplugHost);
         }
         this.status = new PipelineStatus(intake, writer, loader, kafka);
         supervisor.onEnd(intake::stopIntake);
@@ -174,6 +178,11 @@ public final class Collector implements AutoCloseable {
         loader.useRegistry(newRegistry);
         alerting.reload(fresh.alertRules(), newRegistry);
         LOG.info("event=reloaded sensors_registered={} alert_rules={}", newRegistry.size(), fresh.alertRules().size());
+    }
+
+    /** Sparkplug B intake state (the online gauges), or null when sparkplug.enabled is off. */
+    public SparkplugState sparkplug() {
+        return sparkplugHost == null ? null : sparkplug;
     }
 
     /** Alert rules, state and outputs (GET /alerts, SIGHUP). */

@@ -54,6 +54,19 @@ final class BirthHistory {
         return live;
     }
 
+    /** How many nodes and devices are alive just before at: {nodes, devices}. */
+    long[] alive(Position at) {
+        long nodeCount = 0;
+        long deviceCount = 0;
+        for (String node : nodes.keySet()) {
+            if (node(node, at) != null) {
+                nodeCount++;
+                deviceCount += liveDevices(node, at).size();
+            }
+        }
+        return new long[] {nodeCount, deviceCount};
+    }
+
     void nodeBorn(String nodeKey, Birth birth) {
         record(nodes, nodeKey, birth.at(), new Event(birth));
     }

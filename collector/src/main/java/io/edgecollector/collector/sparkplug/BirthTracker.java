@@ -5,6 +5,7 @@ import io.edgecollector.collector.rawlog.RawChunk;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.RawLineReader;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.tahu.protobuf.SparkplugBProto.Payload;
 
 /**
  * The births and deaths of one instance's raw log as one reader (the loader, replay,
@@ -33,13 +35,27 @@ final class BirthTracker {
     private final String instanceId;
     private final SparkplugMapper mapper;
     private final BirthHistory history = new BirthHistory();
+    /** Intake's seq counts, fed every Sparkplug line of the scanned files too; null for other readers. */
+    private final SeqTracker seqs;
     /** Every line before this has been seen. */
     private Position frontier = new Position("", 0);
 
     BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper) {
+        this(rawDir, instanceId, mapper, null);
+    }
+
+    /** @param seqs fed the seq of every Sparkplug line scanned (intake's tracker), or null */
+    BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper, SeqTracker seqs) {
         this.rawDir = rawDir;
         this.instanceId = instanceId;
         this.mapper = mapper;
+        this.seqs = seqs;
+    }
+
+    /** Nodes and devices alive after every line seen so far: {nodes, devices}. */
+    synchronized long[] online() {
+        catchUp(new Position(Position.LIVE, 0));
+        return history.alive(frontier);
     }
 
     /** Maps the line at (file, offset), length bytes long, with every birth and death before it known. */
@@ -126,10 +142,17 @@ final class BirthTracker {
         }
     }
 
-    /** Records the line's birth or death, if it is one; other lines do not change the state. */
+    /**
+     * Records the line's birth or death, if it is one; other lines do not change the state.
+     * Intake's tracker also notes every Sparkplug line's seq (its gaps were acted on when it was live).
+     */
     private void line(String name, long offset, byte[] buf, int start, int len) {
         int topic = RawLineCodec.indexOf(buf, start, start + len, TOPIC);
-        if (topic < 0 || (RawLineCodec.indexOf(buf, topic, start + len, BIRTH) < 0 && RawLineCodec.indexOf(buf, topic, start + len, DEATH) < 0)) {
+        if (topic < 0) {
+            return;
+        }
+        boolean event = RawLineCodec.indexOf(buf, topic, start + len, BIRTH) >= 0 || RawLineCodec.indexOf(buf, topic, start + len, DEATH) >= 0;
+        if (!event && seqs == null) {
             return;
         }
         RawMessage m;
@@ -139,8 +162,29 @@ final class BirthTracker {
             return; // a torn line: its message was never acknowledged and came again
         }
         SparkplugTopic t = SparkplugTopic.parse(m.topic());
-        if (t != null && (t.type().endsWith("BIRTH") || t.type().endsWith("DEATH"))) {
-            mapper.map(t, m, history, Position.of(name, offset));
+        if (t == null || t.group() == null) {
+            return;
+        }
+        if (t.type().endsWith("BIRTH") || t.type().endsWith("DEATH")) {
+            SparkplugMapper.Outcome outcome = mapper.map(t, m, history, Position.of(name, offset));
+            if (seqs != null) {
+                seqs.gap(t, outcome.seq());
+            }
+        } else if (seqs != null) {
+            seqs.gap(t, seqOf(m));
+        }
+    }
+
+    /** The payload's seq, or null when it has none or is not Sparkplug B. */
+    private static Long seqOf(RawMessage m) {
+        if (m.binary() == null) {
+            return null;
+        }
+        try {
+            Payload p = Payload.parseFrom(m.binary());
+            return p.hasSeq() ? p.getSeq() : null;
+        } catch (InvalidProtocolBufferException e) {
+            return null;
         }
     }
 }
