@@ -1,5 +1,6 @@
 package io.edgecollector.collector;
 
+import io.edgecollector.collector.alert.AlertSink;
 import io.edgecollector.collector.alert.Alerting;
 import io.edgecollector.collector.buffer.BatchWriter;
 import io.edgecollector.collector.config.CollectorConfig;
@@ -90,7 +91,9 @@ public final class Collector implements AutoCloseable {
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics,
                 supervisor, this::brokerFirst);
         // alerts: a follower of what the writer made durable (issue 12)
-        this.alerting = new Alerting(config, registry, processor, database::pool, loader::isReady, metrics, clock);
+        AlertSink kafkaAlerts = KafkaOutput.alertSink(config);
+        this.alerting = new Alerting(config, registry, processor, database::pool, loader::isReady, metrics, clock,
+                kafkaAlerts == null ? List.of() : List.of(kafkaAlerts));
         this.kafka = KafkaOutput.forwarder(config, processor, metrics, supervisor, this::brokerFirst);
         List<BatchWriter.FlushListener> followers = new ArrayList<>(List.of(loader::written, alerting::written));
         if (kafka != null) {

@@ -271,7 +271,7 @@ public class CollectorMetrics implements Metrics {
         GaugeWithCallback.builder().name("edge_collector_alerts_firing")
                 .help("(sensor, metric) pairs for which the rule fires now").labelNames("rule")
                 .callback(cb -> firingByRule.get().forEach((rule, n) -> cb.call(n, rule))).register(registry);
-        for (String output : new String[] {"mqtt", "webhook", "postgres"}) {
+        for (String output : new String[] {"mqtt", "webhook", "postgres", "kafka"}) {
             alertDeliveryFailures.initLabelValues(output);
         }
     }
