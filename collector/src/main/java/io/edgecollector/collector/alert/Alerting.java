@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Alerting in the daemon: the {@link AlertEngine} that follows the durable raw log, and one
  * {@link AlertFollower} per output (MQTT always, PostgreSQL always, the webhook when
- * alerts.webhook_url is set, Kafka when the Kafka output and kafka.alerts_topic are on), each with its own checkpoint.
+ * alerts.webhook_url is set, Kafka when the Kafka output and kafka.alerts_topic are on), each
+ * with its own checkpoint.
  */
 public final class Alerting implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Alerting.class);
