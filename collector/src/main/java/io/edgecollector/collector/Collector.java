@@ -115,6 +115,7 @@ public final class Collector implements AutoCloseable {
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
         this.sparkplug = path.sparkplug();
         sparkplug.reportTo(metrics);
+        sparkplug.writeSnapshots();
         if (sparkplugHost != null) {
             sparkplug.requestRebirthsWith(sparkplugHost);
         }
@@ -203,6 +204,7 @@ public final class Collector implements AutoCloseable {
         intake.stopIntake();
         writer.close();
         lifecycle.close();
+        sparkplug.saveSnapshot();
         rawLog.close();
         database.close();
         LOG.info("event=stopped");

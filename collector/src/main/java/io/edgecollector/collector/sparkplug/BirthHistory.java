@@ -24,7 +24,7 @@ final class BirthHistory {
     static final int KEPT_PER_KEY = 64;
 
     /** A birth, or a death (birth null). */
-    private record Event(Birth birth) {
+    record Event(Birth birth) {
     }
 
     private final Map<String, NavigableMap<Position, Event>> nodes = new HashMap<>();
@@ -65,6 +65,21 @@ final class BirthHistory {
             }
         }
         return new long[] {nodeCount, deviceCount};
+    }
+
+    /** Each node's events, by position (for {@link BirthSnapshot}). */
+    Map<String, NavigableMap<Position, Event>> nodeEvents() {
+        return nodes;
+    }
+
+    /** Each device's events by "node key/device", by position (for {@link BirthSnapshot}). */
+    Map<String, NavigableMap<Position, Event>> deviceEvents() {
+        return devices;
+    }
+
+    /** Each node's devices in the order first seen (for {@link BirthSnapshot}). */
+    Map<String, List<String>> deviceOrder() {
+        return devicesOfNode;
     }
 
     void nodeBorn(String nodeKey, Birth birth) {

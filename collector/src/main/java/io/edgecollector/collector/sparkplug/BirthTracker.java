@@ -34,9 +34,20 @@ final class BirthTracker {
     private final Path rawDir;
     private final String instanceId;
     private final SparkplugMapper mapper;
-    private final BirthHistory history = new BirthHistory();
-    /** Intake's seq counts, fed every Sparkplug line of the scanned files too; null for other readers. */
+    /** How often the daemon's reader saves a {@link BirthSnapshot}. */
+    static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BirthTracker.class);
+
+    private BirthHistory history = new BirthHistory();
+    /** seq counts fed every Sparkplug line in log order (intake's, and the snapshot writer's); null for other readers. */
     private final SeqTracker seqs;
+    /** Whether this reader saves snapshots of its state (the daemon's own instance). */
+    private final boolean writesSnapshots;
+    private long lastSnapshot = System.nanoTime();
+    private boolean snapshotTried;
+    private boolean snapshotFailed;
+    /** Raw lines this reader went through in scans (tests: whether a snapshot spared them). */
+    private long scanned;
     /** Every line before this has been seen. */
     private Position frontier = new Position("", 0);
 
@@ -46,10 +57,16 @@ final class BirthTracker {
 
     /** @param seqs fed the seq of every Sparkplug line scanned (intake's tracker), or null */
     BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper, SeqTracker seqs) {
+        this(rawDir, instanceId, mapper, seqs, false);
+    }
+
+    /** @param writesSnapshots whether to save a {@link BirthSnapshot} every {@link #SNAPSHOT_NANOS} (with seqs) */
+    BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper, SeqTracker seqs, boolean writesSnapshots) {
         this.rawDir = rawDir;
         this.instanceId = instanceId;
         this.mapper = mapper;
         this.seqs = seqs;
+        this.writesSnapshots = writesSnapshots;
     }
 
     /** Nodes and devices alive after every line seen so far: {nodes, devices}. */
@@ -64,14 +81,61 @@ final class BirthTracker {
         SparkplugMapper.Outcome outcome = mapper.map(t, m, history, at);
         if (at.equals(frontier)) {
             frontier = new Position(at.file(), at.offset() + length + 1L);
+            if (seqs != null && !at.file().equals(Position.LIVE)) {
+                seqs.gap(t, outcome.seq()); // intake counts its live messages itself
+            }
+            if (writesSnapshots && System.nanoTime() - lastSnapshot >= SNAPSHOT_NANOS) {
+                saveSnapshot();
+            }
         }
         return outcome;
+    }
+
+    synchronized long scanned() {
+        return scanned;
+    }
+
+    boolean writesSnapshots() {
+        return writesSnapshots;
+    }
+
+    /** Saves the state before the frontier (a cache; a failure only means a longer scan at the next start). */
+    synchronized void saveSnapshot() {
+        lastSnapshot = System.nanoTime();
+        if (frontier.file().isEmpty() || frontier.file().equals(Position.LIVE)) {
+            return;
+        }
+        try {
+            BirthSnapshot.write(rawDir, instanceId, frontier, history, seqs);
+        } catch (IOException | RuntimeException e) {
+            if (!snapshotFailed) {
+                snapshotFailed = true;
+                LOG.warn("event=sparkplug_snapshot_failed dir={} cause=\"{}\"; the next start reads the births from the raw files",
+                        rawDir, e.toString());
+            }
+        }
     }
 
     /** Records the births and deaths of every line before at not seen yet. */
     private void catchUp(Position at) {
         if (at.compareTo(frontier) <= 0) {
             return;
+        }
+        if (!snapshotTried) {
+            // the first line asked: start from a snapshot at or before it, when one checks out
+            snapshotTried = true;
+            BirthSnapshot.Loaded loaded = BirthSnapshot.read(rawDir, instanceId, at);
+            if (loaded != null) {
+                history = loaded.history();
+                if (seqs != null) {
+                    seqs.restore(loaded.seqs());
+                }
+                frontier = loaded.at();
+                LOG.info("event=sparkplug_snapshot_used dir={} from={}:{}", rawDir, frontier.file(), frontier.offset());
+                if (at.compareTo(frontier) <= 0) {
+                    return;
+                }
+            }
         }
         try {
             if (!at.file().equals(frontier.file())) {
@@ -147,6 +211,7 @@ final class BirthTracker {
      * Intake's tracker also notes every Sparkplug line's seq (its gaps were acted on when it was live).
      */
     private void line(String name, long offset, byte[] buf, int start, int len) {
+        scanned++;
         int topic = RawLineCodec.indexOf(buf, start, start + len, TOPIC);
         if (topic < 0) {
             return;

@@ -55,6 +55,16 @@ final class SeqTracker {
         }
     }
 
+    /** Takes the seqs a snapshot saved (before any message is seen). */
+    void restore(Map<String, Long> seqs) {
+        last.putAll(seqs);
+    }
+
+    /** Every node's last seq (for {@link BirthSnapshot}). */
+    Map<String, Long> all() {
+        return last;
+    }
+
     /** The node's last seq, or null when none is known (tests). */
     Long last(String nodeKey) {
         return last.get(nodeKey);

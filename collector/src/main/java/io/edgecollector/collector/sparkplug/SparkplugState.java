@@ -31,12 +31,36 @@ public final class SparkplugState implements StatefulMapper {
     private final SeqTracker seqs = new SeqTracker();
     private final BirthTracker live;
     private volatile Metrics metrics = Metrics.NOOP;
+    private final Path rawDir;
+    private final String instanceId;
+    private volatile boolean writeSnapshots;
     private long liveCount;
     private volatile RebirthRequests rebirths = RebirthRequests.NONE;
 
     /** @param instanceId this collector's instance id ("" for none): whose raw files intake's state comes from */
     public SparkplugState(Path rawDir, String instanceId) {
-        this.live = new BirthTracker(rawDir, instanceId == null ? "" : instanceId, mapper, seqs);
+        this.rawDir = rawDir.toAbsolutePath().normalize();
+        this.instanceId = instanceId == null ? "" : instanceId;
+        this.live = new BirthTracker(rawDir, this.instanceId, mapper, seqs);
+    }
+
+    /**
+     * The daemon: the reader of this collector's own raw log (the loader's, alerting's and
+     * Kafka's) saves a {@link BirthSnapshot} every few seconds, so the next start need not read
+     * the births of every earlier raw file. Replay and compaction only read snapshots.
+     */
+    public void writeSnapshots() {
+        this.writeSnapshots = true;
+    }
+
+    /** Saves the snapshot of the daemon's reader now (at a clean stop, after the loader stopped). */
+    public void saveSnapshot() {
+        readers.values().stream().filter(BirthTracker::writesSnapshots).forEach(BirthTracker::saveSnapshot);
+    }
+
+    /** Raw lines read by scans so far, every reader and intake together (tests). */
+    long scannedLines() {
+        return live.scanned() + readers.values().stream().mapToLong(BirthTracker::scanned).sum();
     }
 
     /** Where intake's Sparkplug counters go (births, deaths, seq gaps, rejections by reason). */
@@ -76,9 +100,12 @@ public final class SparkplugState implements StatefulMapper {
         if (file != null) {
             // the births of a raw file are in the files of its directory and instance (replay may name any file)
             String instance = RawFiles.instanceOf(file);
-            Path dir = file.toAbsolutePath().getParent();
-            BirthTracker reader = readers.computeIfAbsent(dir + "\u0000" + (instance == null ? "" : instance),
-                    k -> new BirthTracker(dir, instance == null ? "" : instance, mapper));
+            Path dir = file.toAbsolutePath().normalize().getParent();
+            String inst = instance == null ? "" : instance;
+            BirthTracker reader = readers.computeIfAbsent(dir + "\u0000" + inst, k -> {
+                boolean own = writeSnapshots && dir.equals(rawDir) && inst.equals(instanceId);
+                return new BirthTracker(dir, inst, mapper, own ? new SeqTracker() : null, own);
+            });
             return reader.map(t, message, Position.of(file.getFileName().toString(), offset), length).mapped();
         }
         return live(t, message);

@@ -303,4 +303,94 @@ class SparkplugStateTest {
                 "rejected bad_topic", "death device", "death node"), events);
         assertEquals(0, state.online()[0]);
     }
+
+    /** Lines of the day before, then of the day: births in the first file, data and a rebirth after. */
+    List<Line> history() throws IOException {
+        births(Instant.parse("2026-12-01T10:00:00Z"));
+        for (int seq = 2; seq < 40; seq++) {
+            write(Instant.parse("2026-12-01T10:00:01Z"), DEVICE.formatted("DDATA"),
+                    SparkplugPayloads.data(T0 + seq, seq, PRESS.subList(0, 2), List.of(-seq, BigInteger.valueOf(seq))));
+        }
+        return new ArrayList<>(written);
+    }
+
+    @Test
+    void snapshot_ofTheDaemonsReader_sparesAFreshReaderTheScan_withTheSameRows_andIntakeTheSameSeqs() throws IOException {
+        List<Line> before = history();
+        SparkplugState daemon = new SparkplugState(raw, "");
+        daemon.writeSnapshots();
+        before.forEach(l -> reread(daemon, l));
+        daemon.saveSnapshot();
+        assertTrue(Files.exists(BirthSnapshot.file(raw, "")));
+        List<Def> renamed = List.of(new Def("Renamed", 1, MetricDataType.UInt32, null));
+        List<Line> after = new ArrayList<>();
+        after.add(write(Instant.parse("2026-12-02T10:00:00Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 40, 40, PRESS.subList(0, 1), List.of(-40))));
+        after.add(write(Instant.parse("2026-12-02T10:00:01Z"), DEVICE.formatted("DBIRTH"),
+                SparkplugPayloads.birth(T0 + 41, 41, null, renamed, List.of(0L))));
+        after.add(write(Instant.parse("2026-12-02T10:00:02Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 42, 42, renamed, List.of(4294967295L))));
+
+        SparkplugState cached = new SparkplugState(raw, "");
+        List<MappedMessage> withSnapshot = after.stream().map(l -> reread(cached, l)).toList();
+        assertEquals(0, cached.scannedLines(), "the snapshot lies at the first line asked: no raw line read for births");
+        Files.move(BirthSnapshot.file(raw, ""), raw.resolve("kept-aside.json"));
+        SparkplugState scanned = new SparkplugState(raw, "");
+        List<MappedMessage> fromScan = after.stream().map(l -> reread(scanned, l)).toList();
+        assertTrue(scanned.scannedLines() >= before.size());
+        assertEquals(fromScan, withSnapshot);
+        assertEquals(Map.of("Renamed", 4294967295.0), values(withSnapshot.get(2)));
+        assertEquals(Map.of("Delta", -40.0), values(withSnapshot.get(0)));
+
+        // intake after a restart starts from the snapshot too, with the seq the raw files had
+        Files.move(raw.resolve("kept-aside.json"), BirthSnapshot.file(raw, ""));
+        SparkplugState intake = new SparkplugState(raw, "");
+        intake.requestRebirthsWith(rebirths::add);
+        MappedMessage next = live(intake, Instant.parse("2026-12-02T10:01:00Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 43, 43, renamed, List.of(5L)));
+        assertEquals(Map.of("Renamed", 5.0), values(next));
+        assertEquals(List.of(), rebirths, "seq 43 follows the 42 of the raw files");
+        assertEquals(after.size(), intake.scannedLines(), "intake read only the lines after the snapshot");
+        live(intake, Instant.parse("2026-12-02T10:01:01Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 45, 45, renamed, List.of(6L)));
+        assertEquals(1, rebirths.size(), "a gap after the snapshot's seqs");
+    }
+
+    @Test
+    void snapshot_isDiscarded_whenTheRawFilesBeforeItChanged_orWhenAReaderStartsEarlier() throws IOException {
+        List<Line> before = history();
+        SparkplugState daemon = new SparkplugState(raw, "");
+        daemon.writeSnapshots();
+        before.forEach(l -> reread(daemon, l));
+        daemon.saveSnapshot();
+        Line data = write(Instant.parse("2026-12-02T10:00:00Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 40, 40, PRESS.subList(0, 1), List.of(-40)));
+
+        SparkplugState early = new SparkplugState(raw, "");
+        assertEquals(Map.of("Delta", -2.0), values(reread(early, before.get(2))), "a replay from the start does not use it");
+        assertTrue(early.scannedLines() > 0);
+
+        SparkplugState used = new SparkplugState(raw, "");
+        assertEquals(Map.of("Delta", -40.0), values(reread(used, data)));
+        assertEquals(0, used.scannedLines(), "the snapshot checks out");
+
+        // the bytes before its position are not what they were: discarded, the raw files decide
+        Path snap = BirthSnapshot.file(raw, "");
+        String json = Files.readString(snap);
+        Files.writeString(snap, json.replaceFirst("\"tail_crc\":\\d+", "\"tail_crc\":1"));
+        SparkplugState changed = new SparkplugState(raw, "");
+        assertEquals(Map.of("Delta", -40.0), values(reread(changed, data)));
+        assertTrue(changed.scannedLines() >= before.size(), "read the raw files instead");
+        Files.writeString(snap, "{not json");
+        SparkplugState unreadable = new SparkplugState(raw, "");
+        assertEquals(Map.of("Delta", -40.0), values(reread(unreadable, data)));
+        assertTrue(unreadable.scannedLines() >= before.size());
+
+        // a snapshot that checks out, then retention deletes the day with the births: the data are
+        // rejections, as a scan of what is left says, not what the snapshot remembers
+        Files.writeString(snap, json);
+        Files.delete(before.get(0).file());
+        SparkplugState afterRetention = new SparkplugState(raw, "");
+        assertTrue(reread(afterRetention, data).rejections().get(0).contains("data before birth"));
+    }
 }
