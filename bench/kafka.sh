@@ -52,7 +52,7 @@ java -cp "$kcp" -Dlogback.configurationFile="$work/logback.xml" -DLOG="$work/kaf
 java -Xmx512m -cp "$kcp" -Dlogback.configurationFile="$work/logback.xml" -DLOG="$work/kafka.log" kafka.Kafka "$work/server.properties" &
 kafka=$!
 
-java -cp collector/target/collector.jar bench/GenerateRawDay.java "$work/raw" "$(date -u +%F)" "$lines"
+java -cp collector/target/collector.jar:simulator/target/simulator.jar bench/GenerateRawDay.java "$work/raw" "$(date -u +%F)" "$lines"
 raw_bytes=$(du -cb "$work"/raw/*.jsonl | tail -1 | cut -f1)
 start_private_broker
 for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/$kport) 2>/dev/null && break; sleep 0.5; done
