@@ -367,7 +367,7 @@ class SparkplugStateTest {
                 SparkplugPayloads.data(T0 + 40, 40, PRESS.subList(0, 1), List.of(-40)));
 
         SparkplugState early = new SparkplugState(raw, "");
-        assertEquals(Map.of("Delta", -2.0), values(reread(early, before.get(2))), "a replay from the start does not use it");
+        assertEquals(-2.0, values(reread(early, before.get(2))).get("Delta"), "a replay from the start does not use it");
         assertTrue(early.scannedLines() > 0);
 
         SparkplugState used = new SparkplugState(raw, "");
