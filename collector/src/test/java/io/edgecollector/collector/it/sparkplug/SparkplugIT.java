@@ -259,6 +259,17 @@ class SparkplugIT {
                 assertEquals(0.0, sample(metrics, "edge_collector_sparkplug_rejections_total{reason=\"unknown_alias\"}"));
                 assertTrue(third.output().contains("event=sparkplug_seq_gap node=" + prefix + "/Line1 seq=12"), third.output());
                 assertEquals(0, third.terminate(Duration.ofSeconds(20)), third.output());
+                // the clean stop saved the birth snapshot: the next start reads no earlier raw file for births
+                int usedBefore = third.output().split("event=sparkplug_snapshot_used", -1).length - 1;
+                try (CollectorProcess fourth = CollectorProcess.start(log, args).awaitSubscribed(4)) {
+                    edge.publish(device.formatted("DDATA"), SparkplugPayloads.data(t0 + 14, 14, PRESS.subList(0, 1), List.of(-14)), 1, false);
+                    Await.until("a message after the restart loaded", Duration.ofSeconds(30), () -> db.countOrMinusOne(rows) == 11);
+                    assertEquals(-14, db.count("SELECT value FROM measurements WHERE metric = 'Offset' AND ts = to_timestamp("
+                            + (t0 + 14) + " / 1000.0)"), "the alias and Int32 type from a birth before the snapshot");
+                    assertTrue(fourth.output().split("event=sparkplug_snapshot_used", -1).length - 1 > usedBefore, fourth.output());
+                    assertEquals(0.0, sample(metrics(port), "edge_collector_sparkplug_seq_gaps_total"), "seq 14 follows the snapshot's 13");
+                    assertEquals(0, fourth.terminate(Duration.ofSeconds(20)), fourth.output());
+                }
             } finally {
                 edge.disconnect();
                 edge.close();
