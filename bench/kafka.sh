@@ -101,7 +101,10 @@ if [ "$latency_seconds" -gt 0 ]; then
     java -cp collector/target/collector.jar bench/KafkaLatency.java "127.0.0.1:$kport" edge.readings \
       "$((latency_seconds + 25))" > "$work/kafka-latency.txt" 2>"$work/kafka-latency.err" &
     consumer=$!
-    COLLECTOR_ARGS="--kafka-bootstrap-servers 127.0.0.1:$kport" bench/latency.sh 2000 "$latency_seconds" \
+    # an instance id of its own each round: a new raw file under a new transactional id, so the
+    # checkpoint an earlier round left in Kafka for a file of the same name does not apply
+    COLLECTOR_ARGS="--kafka-bootstrap-servers 127.0.0.1:$kport --instance-id round$round" \
+      bench/latency.sh 2000 "$latency_seconds" \
       | grep -E 'publish-to-queryable|published|after the first'
     wait "$consumer" || tail -5 "$work/kafka-latency.err"
     sed 's/^/  /' "$work/kafka-latency.txt"
