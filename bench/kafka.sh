@@ -17,7 +17,7 @@ lines=${1:-1000000}
 . bench/private-broker.sh
 bench_workspace iot_kafka
 kafka=
-stop_kafka() { [ -n "$kafka" ] && kill "$kafka" 2>/dev/null && wait "$kafka" 2>/dev/null; true; }
+stop_kafka() { if [ -n "$kafka" ]; then kill "$kafka" 2>/dev/null && wait "$kafka" 2>/dev/null || true; fi; }
 trap 'stop_kafka; bench_cleanup' EXIT
 # a stop from outside still runs the cleanup: an orphaned broker would keep the test lock's descriptor
 trap 'exit 143' TERM
