@@ -6,7 +6,9 @@
 # forwarding does not wait on it. Prints the rate from the first committed transaction to the
 # last, and with the JVM start and Kafka handshake included. Then the effect on live
 # publish-to-queryable latency: bench/latency.sh at 2000 msg/s for LATENCY_SECONDS (default 30)
-# without, then with the Kafka output on (LATENCY_SECONDS=0: skip).
+# without, then with the Kafka output on (LATENCY_SECONDS=0: skip), LATENCY_ROUNDS times (default
+# 1); with the output on, also publish-to-Kafka latency (bench/KafkaLatency.java, a read_committed
+# consumer of edge.readings beside it).
 # Usage: bench/kafka.sh [LINES]   (run it under the test lock: it loads both cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,7 @@ lines=${1:-1000000}
 . bench/private-broker.sh
 bench_workspace iot_kafka
 kafka=
-stop_kafka() { [ -n "$kafka" ] && kill "$kafka" 2>/dev/null && wait "$kafka" 2>/dev/null; true; }
+stop_kafka() { if [ -n "$kafka" ]; then kill "$kafka" 2>/dev/null && wait "$kafka" 2>/dev/null || true; fi; }
 trap 'stop_kafka; bench_cleanup' EXIT
 # a stop from outside still runs the cleanup: an orphaned broker would keep the test lock's descriptor
 trap 'exit 143' TERM
@@ -50,7 +52,7 @@ java -cp "$kcp" -Dlogback.configurationFile="$work/logback.xml" -DLOG="$work/kaf
 java -Xmx512m -cp "$kcp" -Dlogback.configurationFile="$work/logback.xml" -DLOG="$work/kafka.log" kafka.Kafka "$work/server.properties" &
 kafka=$!
 
-java -cp collector/target/collector.jar bench/GenerateRawDay.java "$work/raw" "$(date -u +%F)" "$lines"
+java -cp collector/target/collector.jar:simulator/target/simulator.jar bench/GenerateRawDay.java "$work/raw" "$(date -u +%F)" "$lines"
 raw_bytes=$(du -cb "$work"/raw/*.jsonl | tail -1 | cut -f1)
 start_private_broker
 for i in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/$kport) 2>/dev/null && break; sleep 0.5; done
@@ -89,10 +91,22 @@ awk -v l="$lines" -v s="$start" -v f="$first" -v fn="$first_n" -v e="$end" -v r=
 kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
 collector=
 latency_seconds=${LATENCY_SECONDS:-30}
+rounds=${LATENCY_ROUNDS:-1}
 if [ "$latency_seconds" -gt 0 ]; then
-  echo "live latency without the Kafka output:"
-  bench/latency.sh 2000 "$latency_seconds" | grep -E 'publish-to-queryable|published'
-  echo "live latency with the Kafka output on (same Kafka):"
-  COLLECTOR_ARGS="--kafka-bootstrap-servers 127.0.0.1:$kport" bench/latency.sh 2000 "$latency_seconds" \
-    | grep -E 'publish-to-queryable|published'
+  # off and on in turn (LATENCY_ROUNDS times), so a drift of the shared machine falls on both
+  for round in $(seq 1 "$rounds"); do
+    echo "round $round: live latency without the Kafka output:"
+    bench/latency.sh 2000 "$latency_seconds" | grep -E 'publish-to-queryable|published|after the first'
+    echo "round $round: live latency with the Kafka output on (same Kafka):"
+    java -cp collector/target/collector.jar bench/KafkaLatency.java "127.0.0.1:$kport" edge.readings \
+      "$((latency_seconds + 25))" > "$work/kafka-latency.txt" 2>"$work/kafka-latency.err" &
+    consumer=$!
+    # an instance id of its own each round: a new raw file under a new transactional id, so the
+    # checkpoint an earlier round left in Kafka for a file of the same name does not apply
+    COLLECTOR_ARGS="--kafka-bootstrap-servers 127.0.0.1:$kport --instance-id round$round" \
+      bench/latency.sh 2000 "$latency_seconds" \
+      | grep -E 'publish-to-queryable|published|after the first'
+    wait "$consumer" || tail -5 "$work/kafka-latency.err"
+    sed 's/^/  /' "$work/kafka-latency.txt"
+  done
 fi

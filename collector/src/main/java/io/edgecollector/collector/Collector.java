@@ -1,5 +1,6 @@
 package io.edgecollector.collector;
 
+import io.edgecollector.collector.alert.AlertSink;
 import io.edgecollector.collector.alert.Alerting;
 import io.edgecollector.collector.buffer.BatchWriter;
 import io.edgecollector.collector.config.CollectorConfig;
@@ -22,6 +23,7 @@ import io.edgecollector.collector.postgres.PostgresLoader;
 import io.edgecollector.collector.rawlog.RawLog;
 import io.edgecollector.collector.rawlog.RawTail;
 import io.edgecollector.collector.sparkplug.SparkplugHost;
+import io.edgecollector.collector.sparkplug.SparkplugState;
 import io.edgecollector.collector.validate.MessageProcessor;
 import io.edgecollector.collector.validate.SensorRegistry;
 import java.io.IOException;
@@ -66,6 +68,7 @@ public final class Collector implements AutoCloseable {
     private final MqttIntake intake;
     private final Warmup warmup;
     private final SparkplugHost sparkplugHost;
+    private final SparkplugState sparkplug;
     private final Lifecycle lifecycle = new Lifecycle(STOP_TIMEOUT);
     private final CollectorStatus status;
     private final MessageProcessor processor;
@@ -91,7 +94,9 @@ public final class Collector implements AutoCloseable {
         this.loader = new PostgresLoader(database, registry, processor, config.rawDir(), config.instanceId(), metrics,
                 supervisor, this::brokerFirst);
         // alerts: a follower of what the writer made durable (issue 12)
-        this.alerting = new Alerting(config, registry, processor, database::pool, loader::isReady, metrics, clock);
+        AlertSink kafkaAlerts = KafkaOutput.alertSink(config);
+        this.alerting = new Alerting(config, registry, processor, database::pool, loader::isReady, metrics, clock,
+                kafkaAlerts == null ? List.of() : List.of(kafkaAlerts));
         this.kafka = KafkaOutput.forwarder(config, processor, metrics, supervisor, this::brokerFirst);
         List<BatchWriter.FlushListener> followers = new ArrayList<>(List.of(loader::written, alerting::written));
         if (kafka != null) {
@@ -105,14 +110,17 @@ public final class Collector implements AutoCloseable {
         this.ingestor = new Ingestor(decoder, processor, writer, metrics, clock, redeliveries);
         try {
             this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
-            this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock) : null;
+            this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock, metrics) : null;
         } catch (IOException e) {
             throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
         this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
+        this.sparkplug = path.sparkplug();
+        sparkplug.reportTo(metrics);
+        sparkplug.writeSnapshots();
         if (sparkplugHost != null) {
-            path.sparkplug().requestRebirthsWith(sparkplugHost);
+            sparkplug.requestRebirthsWith(sparkplugHost);
         }
         this.status = new PipelineStatus(intake, writer, loader, kafka);
         supervisor.onEnd(intake::stopIntake);
@@ -190,6 +198,11 @@ public final class Collector implements AutoCloseable {
                 answers);
     }
 
+    /** Sparkplug B intake state (the online gauges), or null when sparkplug.enabled is off. */
+    public SparkplugState sparkplug() {
+        return sparkplugHost == null ? null : sparkplug;
+    }
+
     /** Alert rules, state and outputs (GET /alerts, SIGHUP). */
     public Alerting alerting() {
         return alerting;
@@ -205,6 +218,7 @@ public final class Collector implements AutoCloseable {
         intake.stopIntake();
         writer.close();
         lifecycle.close();
+        sparkplug.saveSnapshot();
         rawLog.close();
         database.close();
         LOG.info("event=stopped");

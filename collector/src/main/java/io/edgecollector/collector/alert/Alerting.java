@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Alerting in the daemon: the {@link AlertEngine} that follows the durable raw log, and one
  * {@link AlertFollower} per output (MQTT always, PostgreSQL always, the webhook when
- * alerts.webhook_url is set), each with its own checkpoint.
+ * alerts.webhook_url is set, Kafka when the Kafka output and kafka.alerts_topic are on), each
+ * with its own checkpoint.
  */
 public final class Alerting implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Alerting.class);
@@ -38,6 +39,12 @@ public final class Alerting implements Component {
 
     public Alerting(CollectorConfig config, SensorRegistry registry, MessageProcessor processor, Supplier<DataSource> pool,
                     BooleanSupplier databaseReady, Metrics metrics, Clock clock) {
+        this(config, registry, processor, pool, databaseReady, metrics, clock, List.of());
+    }
+
+    /** @param moreSinks outputs besides MQTT, PostgreSQL and the webhook (Kafka), each followed on a thread of its own */
+    public Alerting(CollectorConfig config, SensorRegistry registry, MessageProcessor processor, Supplier<DataSource> pool,
+                    BooleanSupplier databaseReady, Metrics metrics, Clock clock, List<AlertSink> moreSinks) {
         Path dir = config.rawDir();
         String instance = config.instanceId();
         try {
@@ -48,6 +55,9 @@ public final class Alerting implements Component {
             if (config.alertsWebhookUrl() != null) {
                 followers.add(new AlertFollower(dir, instance, new WebhookAlertSink(config.alertsWebhookUrl(),
                         config.alertsWebhookToken(), dir.resolve(checkpointName("webhook", instance))), metrics));
+            }
+            for (AlertSink sink : moreSinks) {
+                followers.add(new AlertFollower(dir, instance, sink, metrics));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("alerts: cannot open the alert state in " + dir + ": " + e.getMessage(), e);

@@ -16,6 +16,7 @@ import io.edgecollector.collector.ops.StatusLog;
 import io.edgecollector.collector.ops.StatusServer;
 import io.edgecollector.collector.web.Access;
 import io.edgecollector.collector.web.Dashboard;
+import io.edgecollector.collector.sparkplug.SparkplugRejections;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -53,6 +54,9 @@ public final class RunCommand implements Callable<Integer> {
             metrics.watch(status::backlogBytes, status::backlogMessages, status::isSubscribed, status::isDatabaseReady);
             metrics.watchAlerts(collector.alerting().engine()::firingByRule);
             metrics.watchOutputs(status.outputs());
+            if (collector.sparkplug() != null) {
+                metrics.watchSparkplug(collector.sparkplug()::online, SparkplugRejections.LABELS);
+            }
             if (config.httpPort() != 0) {
                 // up before the broker is reached, so a stuck start is visible
                 StatusServer server = StatusServer.bind(config.httpBind(), config.httpPort(), metrics.registryWithJvm(),

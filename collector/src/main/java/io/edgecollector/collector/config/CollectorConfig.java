@@ -151,7 +151,7 @@ public record CollectorConfig(
             case ALERTS_TOPIC_PREFIX -> alertsTopicPrefix;
             case ALERTS_WEBHOOK_URL -> alertsWebhookUrl == null ? "" : Secret.maskUrl(alertsWebhookUrl.toString());
             case ALERTS_WEBHOOK_TOKEN -> alertsWebhookToken.toString();
-            case KAFKA_BOOTSTRAP_SERVERS, KAFKA_READINGS_TOPIC, KAFKA_REJECTIONS_TOPIC, KAFKA_OFFSETS_TOPIC,
+            case KAFKA_BOOTSTRAP_SERVERS, KAFKA_READINGS_TOPIC, KAFKA_REJECTIONS_TOPIC, KAFKA_ALERTS_TOPIC, KAFKA_OFFSETS_TOPIC,
                     KAFKA_COMPRESSION, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
                     KAFKA_SASL_PASSWORD, KAFKA_TRUSTSTORE_FILE, KAFKA_TRUSTSTORE_PASSWORD -> kafka.display(s);
             case SPARKPLUG_ENABLED -> Boolean.toString(sparkplug.enabled());

@@ -241,6 +241,7 @@ public final class ConfigLoader {
                 get(Setting.KAFKA_BOOTSTRAP_SERVERS, KafkaConfig::bootstrapServers),
                 get(Setting.KAFKA_READINGS_TOPIC, KafkaConfig::topic),
                 get(Setting.KAFKA_REJECTIONS_TOPIC, KafkaConfig::topic),
+                get(Setting.KAFKA_ALERTS_TOPIC, v -> v.isEmpty() ? v : KafkaConfig.topic(v)),
                 get(Setting.KAFKA_OFFSETS_TOPIC, KafkaConfig::topic),
                 get(Setting.KAFKA_COMPRESSION, v -> oneOf(v, KafkaConfig.COMPRESSIONS)),
                 get(Setting.KAFKA_SECURITY_PROTOCOL, v -> oneOf(v, KafkaConfig.PROTOCOLS)),

@@ -12,6 +12,7 @@ public record KafkaConfig(
         String bootstrapServers,
         String readingsTopic,
         String rejectionsTopic,
+        String alertsTopic,
         String offsetsTopic,
         String compression,
         String securityProtocol,
@@ -31,6 +32,11 @@ public record KafkaConfig(
     /** Whether the Kafka output is on. */
     public boolean enabled() {
         return !bootstrapServers.isEmpty();
+    }
+
+    /** Whether alert events go to Kafka too (the output is on and kafka.alerts_topic is not empty). */
+    public boolean alertsEnabled() {
+        return enabled() && !alertsTopic.isEmpty();
     }
 
     public boolean sasl() {
@@ -63,10 +69,14 @@ public record KafkaConfig(
             throw new ConfigException(Setting.KAFKA_SASL_MECHANISM.key() + "='" + k.saslMechanism() + "' needs "
                     + Setting.KAFKA_SECURITY_PROTOCOL.key() + " SASL_PLAINTEXT or SASL_SSL, not '" + k.securityProtocol() + "'");
         }
-        List<String> topics = List.of(k.readingsTopic(), k.rejectionsTopic(), k.offsetsTopic());
+        List<String> topics = new java.util.ArrayList<>(List.of(k.readingsTopic(), k.rejectionsTopic(), k.offsetsTopic()));
+        if (!k.alertsTopic().isEmpty()) {
+            topics.add(k.alertsTopic());
+        }
         if (topics.stream().distinct().count() != topics.size()) {
             throw new ConfigException(Setting.KAFKA_READINGS_TOPIC.key() + ", " + Setting.KAFKA_REJECTIONS_TOPIC.key()
-                    + " and " + Setting.KAFKA_OFFSETS_TOPIC.key() + " must be three different topics: " + topics);
+                    + ", " + Setting.KAFKA_ALERTS_TOPIC.key() + " and " + Setting.KAFKA_OFFSETS_TOPIC.key()
+                    + " must be different topics: " + topics);
         }
         return k;
     }
@@ -77,6 +87,7 @@ public record KafkaConfig(
             case KAFKA_BOOTSTRAP_SERVERS -> bootstrapServers;
             case KAFKA_READINGS_TOPIC -> readingsTopic;
             case KAFKA_REJECTIONS_TOPIC -> rejectionsTopic;
+            case KAFKA_ALERTS_TOPIC -> alertsTopic;
             case KAFKA_OFFSETS_TOPIC -> offsetsTopic;
             case KAFKA_COMPRESSION -> compression;
             case KAFKA_SECURITY_PROTOCOL -> securityProtocol;

@@ -55,6 +55,7 @@ public enum Setting {
     KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap_servers", "", "Kafka brokers (host:port,...): when set, the raw log is forwarded to Kafka exactly once; empty: no Kafka output"),
     KAFKA_READINGS_TOPIC("kafka.readings_topic", "edge.readings", "Kafka topic of the readings (key sensor_id, JSON value)"),
     KAFKA_REJECTIONS_TOPIC("kafka.rejections_topic", "edge.rejections", "Kafka dead-letter topic: rejected messages with their reason"),
+    KAFKA_ALERTS_TOPIC("kafka.alerts_topic", "edge.alerts", "Kafka topic of the alert events (key sensor_id), exactly once; empty: none"),
     KAFKA_OFFSETS_TOPIC("kafka.offsets_topic", "edge.collector.offsets", "compacted Kafka topic of the forwarder's checkpoints, committed with its records"),
     KAFKA_COMPRESSION("kafka.compression", "zstd", "compression of Kafka record batches: none, gzip, snappy, lz4 or zstd"),
     KAFKA_SECURITY_PROTOCOL("kafka.security_protocol", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),

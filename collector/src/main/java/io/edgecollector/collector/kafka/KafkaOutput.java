@@ -1,5 +1,6 @@
 package io.edgecollector.collector.kafka;
 
+import io.edgecollector.collector.alert.AlertSink;
 import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.ingest.MqttIntake;
 import io.edgecollector.collector.lifecycle.Supervisor;
@@ -27,6 +28,14 @@ public final class KafkaOutput {
         return new KafkaForwarder(config.kafka(), transactionalId(config), config.rawDir(), config.instanceId(),
                 recordInstanceId(config), processor, MqttIntake.receiveMaximum(config.batchSize()), metrics,
                 supervisor, gate);
+    }
+
+    /** The output of alert events to kafka.alerts_topic, or null when the Kafka output or that topic is off. */
+    public static AlertSink alertSink(CollectorConfig config) {
+        if (!config.kafka().alertsEnabled()) {
+            return null;
+        }
+        return new KafkaAlertSink(config.kafka(), transactionalId(config), recordInstanceId(config));
     }
 
     /**

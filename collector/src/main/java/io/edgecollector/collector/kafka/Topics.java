@@ -34,8 +34,8 @@ final class Topics {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
             List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(k.readingsTopic(), k.rejectionsTopic())) {
-                if (!existing.contains(t)) {
+            for (String t : List.of(k.readingsTopic(), k.rejectionsTopic(), k.alertsTopic())) {
+                if (!t.isEmpty() && !existing.contains(t)) {
                     missing.add(new NewTopic(t, Optional.empty(), Optional.empty()));
                 }
             }
@@ -58,8 +58,8 @@ final class Topics {
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthorizationException) {
-                LOG.warn("event=kafka_topics_not_created cause=\"{}\"; create {}, {} and {} (compacted) yourself",
-                        e.getCause().getMessage(), k.readingsTopic(), k.rejectionsTopic(), k.offsetsTopic());
+                LOG.warn("event=kafka_topics_not_created cause=\"{}\"; create {}, {}, {} and {} (compacted) yourself",
+                        e.getCause().getMessage(), k.readingsTopic(), k.rejectionsTopic(), k.alertsTopic(), k.offsetsTopic());
                 return;
             }
             throw e.getCause() instanceof RuntimeException r ? r : new org.apache.kafka.common.KafkaException(e.getCause());

@@ -300,7 +300,7 @@ public class CollectorMetrics implements Metrics {
         GaugeWithCallback.builder().name("edge_collector_alerts_firing")
                 .help("(sensor, metric) pairs for which the rule fires now").labelNames("rule")
                 .callback(cb -> firingByRule.get().forEach((rule, n) -> cb.call(n, rule))).register(registry);
-        for (String output : new String[] {"mqtt", "webhook", "postgres"}) {
+        for (String output : new String[] {"mqtt", "webhook", "postgres", "kafka"}) {
             alertDeliveryFailures.initLabelValues(output);
         }
     }
@@ -321,5 +321,71 @@ public class CollectorMetrics implements Metrics {
 
     public long alertDeliveryFailures(String output) {
         return alertDeliveryFailures.labelValues(output).getLongValue();
+    }
+
+    // ---- Sparkplug B ----
+
+    private final Counter sparkplugGaps = Counter.builder().name("edge_collector_sparkplug_seq_gaps_total")
+            .help("Sparkplug seq gaps seen at intake (a message of an edge node lost)").register(registry);
+    private final Counter sparkplugRebirths = Counter.builder().name("edge_collector_sparkplug_rebirth_requests_total")
+            .help("rebirth requests (NCMD Node Control/Rebirth) published").register(registry);
+    private final Counter sparkplugBirths = Counter.builder().name("edge_collector_sparkplug_births_total")
+            .help("births that took a node or device online, by kind (node, device)").labelNames("kind").register(registry);
+    private final Counter sparkplugDeaths = Counter.builder().name("edge_collector_sparkplug_deaths_total")
+            .help("deaths that took a node or device offline, by kind (node, device)").labelNames("kind").register(registry);
+    private final Counter sparkplugRejections = Counter.builder().name("edge_collector_sparkplug_rejections_total")
+            .help("Sparkplug messages or metrics rejected at intake, by reason").labelNames("reason").register(registry);
+
+    /** The online gauges, read at scrape time: {nodes, devices} online as intake sees them. */
+    public void watchSparkplug(java.util.function.Supplier<long[]> online, java.util.List<String> rejectionReasons) {
+        for (String kind : new String[] {"node", "device"}) {
+            sparkplugBirths.initLabelValues(kind);
+            sparkplugDeaths.initLabelValues(kind);
+        }
+        rejectionReasons.forEach(sparkplugRejections::initLabelValues);
+        GaugeWithCallback.builder().name("edge_collector_sparkplug_online").labelNames("kind")
+                .help("Sparkplug edge nodes and devices online (born and not dead since), by kind (node, device)")
+                .callback(cb -> {
+                    long[] n = online.get();
+                    cb.call(n[0], "node");
+                    cb.call(n[1], "device");
+                }).register(registry);
+    }
+
+    @Override
+    public void sparkplugSeqGap() {
+        sparkplugGaps.inc();
+    }
+
+    @Override
+    public void sparkplugRebirthRequested() {
+        sparkplugRebirths.inc();
+    }
+
+    @Override
+    public void sparkplugBirth(boolean device) {
+        sparkplugBirths.labelValues(device ? "device" : "node").inc();
+    }
+
+    @Override
+    public void sparkplugDeath(boolean device) {
+        sparkplugDeaths.labelValues(device ? "device" : "node").inc();
+    }
+
+    @Override
+    public void sparkplugRejected(String reason) {
+        sparkplugRejections.labelValues(reason).inc();
+    }
+
+    public long sparkplugSeqGaps() {
+        return sparkplugGaps.getLongValue();
+    }
+
+    public long sparkplugRebirthRequests() {
+        return sparkplugRebirths.getLongValue();
+    }
+
+    public long sparkplugRejections(String reason) {
+        return sparkplugRejections.labelValues(reason).getLongValue();
     }
 }

@@ -59,4 +59,24 @@ public interface Metrics {
     /** A Kafka pass failed (retried with backoff) or stopped the daemon. */
     default void kafkaFailed() {
     }
+
+    /** A Sparkplug edge node's seq skipped (a message lost) at intake. */
+    default void sparkplugSeqGap() {
+    }
+
+    /** A rebirth request (NCMD Node Control/Rebirth) was published. */
+    default void sparkplugRebirthRequested() {
+    }
+
+    /** An NBIRTH (device false) or DBIRTH took a node or device online at intake. */
+    default void sparkplugBirth(boolean device) {
+    }
+
+    /** An NDEATH or DDEATH took a node or device offline at intake (an NDEATH counts its devices too). */
+    default void sparkplugDeath(boolean device) {
+    }
+
+    /** A Sparkplug message or metric rejected at intake, by kind ({@code SparkplugRejections.LABELS}). */
+    default void sparkplugRejected(String reason) {
+    }
 }

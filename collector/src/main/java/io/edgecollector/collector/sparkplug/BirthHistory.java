@@ -24,7 +24,7 @@ final class BirthHistory {
     static final int KEPT_PER_KEY = 64;
 
     /** A birth, or a death (birth null). */
-    private record Event(Birth birth) {
+    record Event(Birth birth) {
     }
 
     private final Map<String, NavigableMap<Position, Event>> nodes = new HashMap<>();
@@ -52,6 +52,34 @@ final class BirthHistory {
             }
         }
         return live;
+    }
+
+    /** How many nodes and devices are alive just before at: {nodes, devices}. */
+    long[] alive(Position at) {
+        long nodeCount = 0;
+        long deviceCount = 0;
+        for (String node : nodes.keySet()) {
+            if (node(node, at) != null) {
+                nodeCount++;
+                deviceCount += liveDevices(node, at).size();
+            }
+        }
+        return new long[] {nodeCount, deviceCount};
+    }
+
+    /** Each node's events, by position (for {@link BirthSnapshot}). */
+    Map<String, NavigableMap<Position, Event>> nodeEvents() {
+        return nodes;
+    }
+
+    /** Each device's events by "node key/device", by position (for {@link BirthSnapshot}). */
+    Map<String, NavigableMap<Position, Event>> deviceEvents() {
+        return devices;
+    }
+
+    /** Each node's devices in the order first seen (for {@link BirthSnapshot}). */
+    Map<String, List<String>> deviceOrder() {
+        return devicesOfNode;
     }
 
     void nodeBorn(String nodeKey, Birth birth) {

@@ -5,6 +5,7 @@ import io.edgecollector.collector.rawlog.RawChunk;
 import io.edgecollector.collector.rawlog.RawFiles;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.rawlog.RawLineReader;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.tahu.protobuf.SparkplugBProto.Payload;
 
 /**
  * The births and deaths of one instance's raw log as one reader (the loader, replay,
@@ -32,14 +34,45 @@ final class BirthTracker {
     private final Path rawDir;
     private final String instanceId;
     private final SparkplugMapper mapper;
-    private final BirthHistory history = new BirthHistory();
+    /** How often the daemon's reader saves a {@link BirthSnapshot}. */
+    static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BirthTracker.class);
+
+    private BirthHistory history = new BirthHistory();
+    /** seq counts fed every Sparkplug line in log order (intake's, and the snapshot writer's); null for other readers. */
+    private final SeqTracker seqs;
+    /** Whether this reader saves snapshots of its state (the daemon's own instance). */
+    private final boolean writesSnapshots;
+    private long lastSnapshot = System.nanoTime();
+    private boolean snapshotTried;
+    private boolean snapshotFailed;
+    /** Raw lines this reader went through in scans (tests: whether a snapshot spared them). */
+    private long scanned;
     /** Every line before this has been seen. */
     private Position frontier = new Position("", 0);
 
     BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper) {
+        this(rawDir, instanceId, mapper, null);
+    }
+
+    /** @param seqs fed the seq of every Sparkplug line scanned (intake's tracker), or null */
+    BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper, SeqTracker seqs) {
+        this(rawDir, instanceId, mapper, seqs, false);
+    }
+
+    /** @param writesSnapshots whether to save a {@link BirthSnapshot} every {@link #SNAPSHOT_NANOS} (with seqs) */
+    BirthTracker(Path rawDir, String instanceId, SparkplugMapper mapper, SeqTracker seqs, boolean writesSnapshots) {
         this.rawDir = rawDir;
         this.instanceId = instanceId;
         this.mapper = mapper;
+        this.seqs = seqs;
+        this.writesSnapshots = writesSnapshots;
+    }
+
+    /** Nodes and devices alive after every line seen so far: {nodes, devices}. */
+    synchronized long[] online() {
+        catchUp(new Position(Position.LIVE, 0));
+        return history.alive(frontier);
     }
 
     /** Maps the line at (file, offset), length bytes long, with every birth and death before it known. */
@@ -48,14 +81,61 @@ final class BirthTracker {
         SparkplugMapper.Outcome outcome = mapper.map(t, m, history, at);
         if (at.equals(frontier)) {
             frontier = new Position(at.file(), at.offset() + length + 1L);
+            if (seqs != null && !at.file().equals(Position.LIVE)) {
+                seqs.gap(t, outcome.seq()); // intake counts its live messages itself
+            }
+            if (writesSnapshots && System.nanoTime() - lastSnapshot >= SNAPSHOT_NANOS) {
+                saveSnapshot();
+            }
         }
         return outcome;
+    }
+
+    synchronized long scanned() {
+        return scanned;
+    }
+
+    boolean writesSnapshots() {
+        return writesSnapshots;
+    }
+
+    /** Saves the state before the frontier (a cache; a failure only means a longer scan at the next start). */
+    synchronized void saveSnapshot() {
+        lastSnapshot = System.nanoTime();
+        if (frontier.file().isEmpty() || frontier.file().equals(Position.LIVE)) {
+            return;
+        }
+        try {
+            BirthSnapshot.write(rawDir, instanceId, frontier, history, seqs);
+        } catch (IOException | RuntimeException e) {
+            if (!snapshotFailed) {
+                snapshotFailed = true;
+                LOG.warn("event=sparkplug_snapshot_failed dir={} cause=\"{}\"; the next start reads the births from the raw files",
+                        rawDir, e.toString());
+            }
+        }
     }
 
     /** Records the births and deaths of every line before at not seen yet. */
     private void catchUp(Position at) {
         if (at.compareTo(frontier) <= 0) {
             return;
+        }
+        if (!snapshotTried) {
+            // the first line asked: start from a snapshot at or before it, when one checks out
+            snapshotTried = true;
+            BirthSnapshot.Loaded loaded = BirthSnapshot.read(rawDir, instanceId, at);
+            if (loaded != null) {
+                history = loaded.history();
+                if (seqs != null) {
+                    seqs.restore(loaded.seqs());
+                }
+                frontier = loaded.at();
+                LOG.info("event=sparkplug_snapshot_used dir={} from={}:{}", rawDir, frontier.file(), frontier.offset());
+                if (at.compareTo(frontier) <= 0) {
+                    return;
+                }
+            }
         }
         try {
             if (!at.file().equals(frontier.file())) {
@@ -126,10 +206,18 @@ final class BirthTracker {
         }
     }
 
-    /** Records the line's birth or death, if it is one; other lines do not change the state. */
+    /**
+     * Records the line's birth or death, if it is one; other lines do not change the state.
+     * Intake's tracker also notes every Sparkplug line's seq (its gaps were acted on when it was live).
+     */
     private void line(String name, long offset, byte[] buf, int start, int len) {
+        scanned++;
         int topic = RawLineCodec.indexOf(buf, start, start + len, TOPIC);
-        if (topic < 0 || (RawLineCodec.indexOf(buf, topic, start + len, BIRTH) < 0 && RawLineCodec.indexOf(buf, topic, start + len, DEATH) < 0)) {
+        if (topic < 0) {
+            return;
+        }
+        boolean event = RawLineCodec.indexOf(buf, topic, start + len, BIRTH) >= 0 || RawLineCodec.indexOf(buf, topic, start + len, DEATH) >= 0;
+        if (!event && seqs == null) {
             return;
         }
         RawMessage m;
@@ -139,8 +227,29 @@ final class BirthTracker {
             return; // a torn line: its message was never acknowledged and came again
         }
         SparkplugTopic t = SparkplugTopic.parse(m.topic());
-        if (t != null && (t.type().endsWith("BIRTH") || t.type().endsWith("DEATH"))) {
-            mapper.map(t, m, history, Position.of(name, offset));
+        if (t == null || t.group() == null) {
+            return;
+        }
+        if (t.type().endsWith("BIRTH") || t.type().endsWith("DEATH")) {
+            SparkplugMapper.Outcome outcome = mapper.map(t, m, history, Position.of(name, offset));
+            if (seqs != null) {
+                seqs.gap(t, outcome.seq());
+            }
+        } else if (seqs != null) {
+            seqs.gap(t, seqOf(m));
+        }
+    }
+
+    /** The payload's seq, or null when it has none or is not Sparkplug B. */
+    private static Long seqOf(RawMessage m) {
+        if (m.binary() == null) {
+            return null;
+        }
+        try {
+            Payload p = Payload.parseFrom(m.binary());
+            return p.hasSeq() ? p.getSeq() : null;
+        } catch (InvalidProtocolBufferException e) {
+            return null;
         }
     }
 }

@@ -4,12 +4,14 @@ import io.edgecollector.collector.config.CollectorConfig;
 import io.edgecollector.collector.config.SparkplugConfig;
 import io.edgecollector.collector.lifecycle.Backoff;
 import io.edgecollector.collector.lifecycle.Component;
+import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.common.MqttTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -45,14 +47,18 @@ public final class SparkplugHost implements Component, RebirthRequests {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final Clock clock;
+    private final Metrics metrics;
     private final long connectedAt;
     private final Map<String, Long> lastRebirth = new ConcurrentHashMap<>();
+    /** Requests made while the connection was down, by node: sent when it is up. */
+    private final Map<String, SparkplugTopic> unsent = new ConcurrentHashMap<>();
     private final Thread connecting = new Thread(this::connectUntilStopped, "collector-sparkplug-connect");
     private volatile boolean stopping;
 
     /** @throws IOException when the TLS files (mqtt.ca_file, client_cert, client_key) cannot be read */
-    public SparkplugHost(CollectorConfig config, Clock clock) throws MqttException, IOException {
+    public SparkplugHost(CollectorConfig config, Clock clock, Metrics metrics) throws MqttException, IOException {
         this.config = config.sparkplug();
+        this.metrics = metrics;
         this.clock = clock;
         this.connectedAt = clock.millis();
         this.client = new MqttAsyncClient(config.brokerUrl(), config.clientId() + "-sparkplug", new MemoryPersistence());
@@ -120,6 +126,11 @@ public final class SparkplugHost implements Component, RebirthRequests {
         if (before != null && now - before < REBIRTH_INTERVAL.toMillis()) {
             return;
         }
+        if (!client.isConnected()) {
+            // intake may see a gap before this connection is up (a restart): ask once it is
+            unsent.put(topic.nodeKey(), topic);
+            return;
+        }
         lastRebirth.put(topic.nodeKey(), now);
         try {
             SparkplugBPayload payload = new SparkplugBPayload.SparkplugBPayloadBuilder()
@@ -128,6 +139,7 @@ public final class SparkplugHost implements Component, RebirthRequests {
                     .createPayload();
             byte[] bytes = new SparkplugBPayloadEncoder().getBytes(payload, false);
             client.publish(topic.nodeCommandTopic(), bytes, 0, false);
+            metrics.sparkplugRebirthRequested();
             LOG.info("event=sparkplug_rebirth_requested node={} topic={}", topic.nodeKey(), topic.nodeCommandTopic());
         } catch (Exception e) {
             LOG.warn("event=sparkplug_rebirth_failed node={} cause=\"{}\"", topic.nodeKey(), e.getMessage());
@@ -156,6 +168,12 @@ public final class SparkplugHost implements Component, RebirthRequests {
             try {
                 client.publish(config.stateTopic(), state(true));
                 LOG.info("event=sparkplug_host_online topic={} reconnect={}", config.stateTopic(), reconnect);
+                for (String node : List.copyOf(unsent.keySet())) {
+                    SparkplugTopic t = unsent.remove(node);
+                    if (t != null) {
+                        request(t);
+                    }
+                }
             } catch (MqttException e) {
                 LOG.warn("event=sparkplug_state_failed topic={} cause=\"{}\"", config.stateTopic(), e.getMessage());
             }

@@ -1,7 +1,9 @@
 package io.edgecollector.collector.sparkplug;
 
+import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.parse.StatefulMapper;
 import io.edgecollector.collector.rawlog.RawFiles;
@@ -26,14 +28,54 @@ public final class SparkplugState implements StatefulMapper {
 
     private final SparkplugMapper mapper = new SparkplugMapper();
     private final Map<String, BirthTracker> readers = new ConcurrentHashMap<>();
-    private final BirthTracker live;
     private final SeqTracker seqs = new SeqTracker();
+    private final BirthTracker live;
+    private volatile Metrics metrics = Metrics.NOOP;
+    private final Path rawDir;
+    private final String instanceId;
+    private volatile boolean writeSnapshots;
     private long liveCount;
     private volatile RebirthRequests rebirths = RebirthRequests.NONE;
 
     /** @param instanceId this collector's instance id ("" for none): whose raw files intake's state comes from */
     public SparkplugState(Path rawDir, String instanceId) {
-        this.live = new BirthTracker(rawDir, instanceId == null ? "" : instanceId, mapper);
+        this.rawDir = rawDir.toAbsolutePath().normalize();
+        this.instanceId = instanceId == null ? "" : instanceId;
+        this.live = new BirthTracker(rawDir, this.instanceId, mapper, seqs);
+    }
+
+    /**
+     * The daemon: the reader of this collector's own raw log (the loader's, alerting's and
+     * Kafka's) saves a {@link BirthSnapshot} every few seconds, so the next start need not read
+     * the births of every earlier raw file. Replay and compaction only read snapshots.
+     */
+    public void writeSnapshots() {
+        this.writeSnapshots = true;
+    }
+
+    /** Saves the snapshot of the daemon's reader now (at a clean stop, after the loader stopped). */
+    public void saveSnapshot() {
+        readers.values().stream().filter(BirthTracker::writesSnapshots).forEach(BirthTracker::saveSnapshot);
+    }
+
+    /** Raw lines read by scans so far, every reader and intake together (tests). */
+    long scannedLines() {
+        return live.scanned() + readers.values().stream().mapToLong(BirthTracker::scanned).sum();
+    }
+
+    /** Where intake's Sparkplug counters go (births, deaths, seq gaps, rejections by reason). */
+    public void reportTo(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Nodes and devices online as intake sees them now, {nodes, devices}: the births and deaths
+     * of the raw files and of every live message since (the first call reads the raw files).
+     */
+    public long[] online() {
+        synchronized (this) {
+            return live.online();
+        }
     }
 
     /** Where intake's requests for a rebirth go (the host's MQTT connection). */
@@ -50,15 +92,20 @@ public final class SparkplugState implements StatefulMapper {
     public MappedMessage map(RawMessage message, Path file, long offset, int length) {
         SparkplugTopic t = SparkplugTopic.parse(message.topic());
         if (t == null) {
-            return new MappedMessage(List.of(), List.of("sparkplug: topic is not spBv1.0/<group>/<type>/<edge_node>[/<device>]"),
-                    RejectReason.SPARKPLUG);
+            if (file == null) {
+                metrics.sparkplugRejected(SparkplugRejections.BAD_TOPIC);
+            }
+            return new MappedMessage(List.of(), List.of(SparkplugRejections.BAD_TOPIC_TEXT), RejectReason.SPARKPLUG);
         }
         if (file != null) {
             // the births of a raw file are in the files of its directory and instance (replay may name any file)
             String instance = RawFiles.instanceOf(file);
-            Path dir = file.toAbsolutePath().getParent();
-            BirthTracker reader = readers.computeIfAbsent(dir + "\u0000" + (instance == null ? "" : instance),
-                    k -> new BirthTracker(dir, instance == null ? "" : instance, mapper));
+            Path dir = file.toAbsolutePath().normalize().getParent();
+            String inst = instance == null ? "" : instance;
+            BirthTracker reader = readers.computeIfAbsent(dir + "\u0000" + inst, k -> {
+                boolean own = writeSnapshots && dir.equals(rawDir) && inst.equals(instanceId);
+                return new BirthTracker(dir, inst, mapper, own ? new SeqTracker() : null, own);
+            });
             return reader.map(t, message, Position.of(file.getFileName().toString(), offset), length).mapped();
         }
         return live(t, message);
@@ -71,12 +118,31 @@ public final class SparkplugState implements StatefulMapper {
             outcome = live.map(t, message, new Position(Position.LIVE, liveCount++), 0);
             gap = seqs.gap(t, outcome.seq());
         }
+        count(t, outcome.mapped());
         if (gap) {
+            metrics.sparkplugSeqGap();
             LOG.warn("event=sparkplug_seq_gap node={} seq={}", t.nodeKey(), outcome.seq());
         }
         if ((gap || outcome.rebirth()) && t.group() != null) {
             rebirths.request(t);
         }
         return outcome.mapped();
+    }
+
+    /** Intake's counters: births and deaths that took effect (status readings), rejections by reason. */
+    private void count(SparkplugTopic t, MappedMessage mapped) {
+        for (Reading r : mapped.readings()) {
+            if (SparkplugMapper.ONLINE.equals(r.metric())) {
+                boolean device = !r.sensorId().equals(t.nodeKey());
+                if (r.value() != null && r.value() > 0) {
+                    metrics.sparkplugBirth(device);
+                } else {
+                    metrics.sparkplugDeath(device);
+                }
+            }
+        }
+        for (String rejection : mapped.rejections()) {
+            metrics.sparkplugRejected(SparkplugRejections.label(rejection));
+        }
     }
 }

@@ -32,6 +32,18 @@ class KafkaConfigTest {
     }
 
     @Test
+    void alertsTopic_onWithTheOutput_offWhenEmpty() {
+        assertFalse(CollectorConfig.defaults().kafka().alertsEnabled(), "no Kafka output, no alert topic");
+        KafkaConfig on = load(Map.of("COLLECTOR_KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+        assertTrue(on.alertsEnabled());
+        assertEquals("edge.alerts", on.alertsTopic());
+        KafkaConfig off = ConfigLoader.load(null, Map.of(), Map.of("--kafka-bootstrap-servers", "k:9092",
+                "--kafka-alerts-topic", "")).kafka();
+        assertTrue(off.enabled());
+        assertFalse(off.alertsEnabled());
+    }
+
+    @Test
     void badValues_nameTheKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("COLLECTOR_KAFKA_BOOTSTRAP_SERVERS", "kafka")));
         assertTrue(e.getMessage().startsWith("kafka.bootstrap_servers='kafka'"), e.getMessage());
@@ -42,7 +54,11 @@ class KafkaConfigTest {
         e = assertThrows(ConfigException.class, () -> load(Map.of("COLLECTOR_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")));
         assertTrue(e.getMessage().contains("kafka.sasl_mechanism"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> load(Map.of("COLLECTOR_KAFKA_REJECTIONS_TOPIC", "edge.readings")));
-        assertTrue(e.getMessage().contains("three different topics"), e.getMessage());
+        assertTrue(e.getMessage().contains("must be different topics"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load(Map.of("COLLECTOR_KAFKA_ALERTS_TOPIC", "edge.rejections")));
+        assertTrue(e.getMessage().contains("kafka.alerts_topic") && e.getMessage().contains("different topics"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load(Map.of("COLLECTOR_KAFKA_ALERTS_TOPIC", "a/b")));
+        assertTrue(e.getMessage().startsWith("kafka.alerts_topic"), e.getMessage());
     }
 
     @Test

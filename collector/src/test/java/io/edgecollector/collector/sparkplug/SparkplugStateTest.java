@@ -207,4 +207,190 @@ class SparkplugStateTest {
         assertEquals(10, reread2.stream().mapToInt(m -> m.readings().size()).sum());
         assertNull(liveResults.get(0).reason());
     }
+
+    MappedMessage live(SparkplugState state, Instant at, String topic, byte[] payload) {
+        return state.map(new RawMessage(at, topic, 1, false, null, null, payload), null, 0, 0);
+    }
+
+    @Test
+    void afterARestart_theFirstMessageContinuingTheRawFilesSeq_isNoGap_aRepeatIsNone_aRealGapIs() throws IOException {
+        births(Instant.parse("2026-12-01T23:59:59Z"));
+        for (int seq = 2; seq <= 255; seq++) {
+            // across midnight: the seq goes on in the next day's file, and wraps at 255
+            write(Instant.parse(seq < 100 ? "2026-12-01T23:59:59Z" : "2026-12-02T00:00:01Z"), DEVICE.formatted("DDATA"),
+                    SparkplugPayloads.data(T0 + seq, seq, PRESS.subList(0, 1), List.of(seq)));
+        }
+        Instant now = Instant.parse("2026-12-02T00:01:00Z");
+
+        SparkplugState restarted = new SparkplugState(raw, "");
+        restarted.requestRebirthsWith(rebirths::add);
+        // after kill -9 between fsync and ack, the broker delivers the last messages again: repeats, not gaps
+        live(restarted, now, DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0 + 254, 254, PRESS.subList(0, 1), List.of(254)));
+        live(restarted, now, DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0 + 255, 255, PRESS.subList(0, 1), List.of(255)));
+        MappedMessage next = live(restarted, now, DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0 + 256, 0, PRESS.subList(0, 1), List.of(7)));
+        assertEquals(Map.of("Delta", 7.0), values(next));
+        assertEquals(List.of(), rebirths, "seq 0 continues the raw files' 255: no gap, no rebirth");
+
+        SparkplugState again = new SparkplugState(raw, "");
+        again.requestRebirthsWith(rebirths::add);
+        live(again, now, DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0 + 260, 4, PRESS.subList(0, 1), List.of(1)));
+        assertEquals(1, rebirths.size(), "seq 4 after the raw files' 255: messages were lost while the collector was down");
+    }
+
+    @Test
+    void afterARestart_aNodeThatDiedInTheRawFiles_startsCountingAtItsNextBirth() throws IOException {
+        births(Instant.parse("2026-12-02T10:00:00Z"));
+        write(Instant.parse("2026-12-02T10:00:01Z"), DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0, 2, PRESS.subList(0, 1), List.of(1)));
+        write(Instant.parse("2026-12-02T10:00:02Z"), NODE.formatted("NDEATH"), SparkplugPayloads.nodeDeath(T0, 7));
+        SparkplugState restarted = new SparkplugState(raw, "");
+        restarted.requestRebirthsWith(rebirths::add);
+        Instant now = Instant.parse("2026-12-02T10:01:00Z");
+        live(restarted, now, NODE.formatted("NBIRTH"), SparkplugPayloads.birth(T0, 0, 8L, List.of(), List.of()));
+        live(restarted, now, DEVICE.formatted("DBIRTH"), SparkplugPayloads.birth(T0, 1, null, PRESS.subList(0, 1), List.of(0)));
+        live(restarted, now, DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0, 2, PRESS.subList(0, 1), List.of(1)));
+        assertEquals(List.of(), rebirths);
+        assertEquals(1, restarted.online()[0]);
+        assertEquals(1, restarted.online()[1]);
+    }
+
+    @Test
+    void seqTracker_gapsAndRepeats() {
+        SeqTracker seqs = new SeqTracker();
+        SparkplugTopic data = SparkplugTopic.parse(DEVICE.formatted("DDATA"));
+        SparkplugTopic birth = SparkplugTopic.parse(NODE.formatted("NBIRTH"));
+        assertEquals(false, seqs.gap(birth, 0L));
+        assertEquals(false, seqs.gap(data, 1L));
+        assertEquals(false, seqs.gap(data, 1L), "the same seq again is a repeat");
+        assertEquals(true, seqs.gap(data, 3L));
+        assertEquals(false, seqs.gap(data, 2L), "behind the last: delivered again");
+        assertEquals(3L, seqs.last("Plant1/Line1"));
+        assertEquals(true, seqs.gap(data, (3L + 256 - SeqTracker.REPEAT_WINDOW) % 256), "just outside the repeat window: a gap");
+    }
+
+    @Test
+    void intakeCounters_births_deaths_gaps_andRejectionsByReason() {
+        List<String> events = new ArrayList<>();
+        SparkplugState state = new SparkplugState(raw, "");
+        state.reportTo(new io.edgecollector.collector.metrics.Metrics() {
+            @Override
+            public void sparkplugSeqGap() {
+                events.add("gap");
+            }
+
+            @Override
+            public void sparkplugBirth(boolean device) {
+                events.add(device ? "birth device" : "birth node");
+            }
+
+            @Override
+            public void sparkplugDeath(boolean device) {
+                events.add(device ? "death device" : "death node");
+            }
+
+            @Override
+            public void sparkplugRejected(String reason) {
+                events.add("rejected " + reason);
+            }
+        });
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        live(state, now, DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0, 1, PRESS.subList(0, 1), List.of(1)));
+        live(state, now, NODE.formatted("NBIRTH"), SparkplugPayloads.birth(T0, 0, 1L, List.of(), List.of()));
+        live(state, now, DEVICE.formatted("DBIRTH"), SparkplugPayloads.birth(T0, 1, null, PRESS.subList(0, 1), List.of(0)));
+        live(state, now, DEVICE.formatted("DDATA"), SparkplugPayloads.data(T0, 5, List.of(new Def("Ghost", 42, MetricDataType.Double, null)), List.of(1.0)));
+        live(state, now, "spBv1.0/Plant1/NDATA", new byte[] {1});
+        live(state, now, NODE.formatted("NDEATH"), SparkplugPayloads.nodeDeath(T0, 1));
+        assertEquals(List.of("rejected data_before_birth", "birth node", "birth device", "rejected unknown_alias", "gap",
+                "rejected bad_topic", "death device", "death node"), events);
+        assertEquals(0, state.online()[0]);
+    }
+
+    /** Lines of the day before, then of the day: births in the first file, data and a rebirth after. */
+    List<Line> history() throws IOException {
+        births(Instant.parse("2026-12-01T10:00:00Z"));
+        for (int seq = 2; seq < 40; seq++) {
+            write(Instant.parse("2026-12-01T10:00:01Z"), DEVICE.formatted("DDATA"),
+                    SparkplugPayloads.data(T0 + seq, seq, PRESS.subList(0, 2), List.of(-seq, BigInteger.valueOf(seq))));
+        }
+        return new ArrayList<>(written);
+    }
+
+    @Test
+    void snapshot_ofTheDaemonsReader_sparesAFreshReaderTheScan_withTheSameRows_andIntakeTheSameSeqs() throws IOException {
+        List<Line> before = history();
+        SparkplugState daemon = new SparkplugState(raw, "");
+        daemon.writeSnapshots();
+        before.forEach(l -> reread(daemon, l));
+        daemon.saveSnapshot();
+        assertTrue(Files.exists(BirthSnapshot.file(raw, "")));
+        List<Def> renamed = List.of(new Def("Renamed", 1, MetricDataType.UInt32, null));
+        List<Line> after = new ArrayList<>();
+        after.add(write(Instant.parse("2026-12-02T10:00:00Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 40, 40, PRESS.subList(0, 1), List.of(-40))));
+        after.add(write(Instant.parse("2026-12-02T10:00:01Z"), DEVICE.formatted("DBIRTH"),
+                SparkplugPayloads.birth(T0 + 41, 41, null, renamed, List.of(0L))));
+        after.add(write(Instant.parse("2026-12-02T10:00:02Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 42, 42, renamed, List.of(4294967295L))));
+
+        SparkplugState cached = new SparkplugState(raw, "");
+        List<MappedMessage> withSnapshot = after.stream().map(l -> reread(cached, l)).toList();
+        assertEquals(0, cached.scannedLines(), "the snapshot lies at the first line asked: no raw line read for births");
+        Files.move(BirthSnapshot.file(raw, ""), raw.resolve("kept-aside.json"));
+        SparkplugState scanned = new SparkplugState(raw, "");
+        List<MappedMessage> fromScan = after.stream().map(l -> reread(scanned, l)).toList();
+        assertTrue(scanned.scannedLines() >= before.size());
+        assertEquals(fromScan, withSnapshot);
+        assertEquals(Map.of("Renamed", 4294967295.0), values(withSnapshot.get(2)));
+        assertEquals(Map.of("Delta", -40.0), values(withSnapshot.get(0)));
+
+        // intake after a restart starts from the snapshot too, with the seq the raw files had
+        Files.move(raw.resolve("kept-aside.json"), BirthSnapshot.file(raw, ""));
+        SparkplugState intake = new SparkplugState(raw, "");
+        intake.requestRebirthsWith(rebirths::add);
+        MappedMessage next = live(intake, Instant.parse("2026-12-02T10:01:00Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 43, 43, renamed, List.of(5L)));
+        assertEquals(Map.of("Renamed", 5.0), values(next));
+        assertEquals(List.of(), rebirths, "seq 43 follows the 42 of the raw files");
+        assertEquals(after.size(), intake.scannedLines(), "intake read only the lines after the snapshot");
+        live(intake, Instant.parse("2026-12-02T10:01:01Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 45, 45, renamed, List.of(6L)));
+        assertEquals(1, rebirths.size(), "a gap after the snapshot's seqs");
+    }
+
+    @Test
+    void snapshot_isDiscarded_whenTheRawFilesBeforeItChanged_orWhenAReaderStartsEarlier() throws IOException {
+        List<Line> before = history();
+        SparkplugState daemon = new SparkplugState(raw, "");
+        daemon.writeSnapshots();
+        before.forEach(l -> reread(daemon, l));
+        daemon.saveSnapshot();
+        Line data = write(Instant.parse("2026-12-02T10:00:00Z"), DEVICE.formatted("DDATA"),
+                SparkplugPayloads.data(T0 + 40, 40, PRESS.subList(0, 1), List.of(-40)));
+
+        SparkplugState early = new SparkplugState(raw, "");
+        assertEquals(-2.0, values(reread(early, before.get(2))).get("Delta"), "a replay from the start does not use it");
+        assertTrue(early.scannedLines() > 0);
+
+        SparkplugState used = new SparkplugState(raw, "");
+        assertEquals(Map.of("Delta", -40.0), values(reread(used, data)));
+        assertEquals(0, used.scannedLines(), "the snapshot checks out");
+
+        // the bytes before its position are not what they were: discarded, the raw files decide
+        Path snap = BirthSnapshot.file(raw, "");
+        String json = Files.readString(snap);
+        Files.writeString(snap, json.replaceFirst("\"tail_crc\":\\d+", "\"tail_crc\":1"));
+        SparkplugState changed = new SparkplugState(raw, "");
+        assertEquals(Map.of("Delta", -40.0), values(reread(changed, data)));
+        assertTrue(changed.scannedLines() >= before.size(), "read the raw files instead");
+        Files.writeString(snap, "{not json");
+        SparkplugState unreadable = new SparkplugState(raw, "");
+        assertEquals(Map.of("Delta", -40.0), values(reread(unreadable, data)));
+        assertTrue(unreadable.scannedLines() >= before.size());
+
+        // a snapshot that checks out, then retention deletes the day with the births: the data are
+        // rejections, as a scan of what is left says, not what the snapshot remembers
+        Files.writeString(snap, json);
+        Files.delete(before.get(0).file());
+        SparkplugState afterRetention = new SparkplugState(raw, "");
+        assertTrue(reread(afterRetention, data).rejections().get(0).contains("data before birth"));
+    }
 }

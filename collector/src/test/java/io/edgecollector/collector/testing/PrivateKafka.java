@@ -20,19 +20,35 @@ import org.apache.kafka.common.utils.Time;
  * started again on the same ports and data (an outage); stopped on close.
  */
 public final class PrivateKafka implements AutoCloseable {
+    /**
+     * A SASL_SSL listener: SCRAM-SHA-512 with one user (bootstrapped into the cluster metadata
+     * when the storage is formatted, as KRaft needs), TLS with the given PKCS12 key store.
+     */
+    public record Secure(String user, String password, Path keyStore, String keyStorePassword) {
+    }
+
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final Secure secure;
+    private final int securePort;
     private KafkaRaftServer server;
 
-    private PrivateKafka(Path dir, int port, int controllerPort) {
+    private PrivateKafka(Path dir, int port, int controllerPort, Secure secure, int securePort) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.secure = secure;
+        this.securePort = securePort;
     }
 
     public static PrivateKafka start(Path dir) throws IOException {
-        PrivateKafka k = new PrivateKafka(dir, Ports.free(), Ports.free());
+        return start(dir, null);
+    }
+
+    /** With a SASL_SSL listener besides the PLAINTEXT one (which the broker uses itself, and tests may read from). */
+    public static PrivateKafka start(Path dir, Secure secure) throws IOException {
+        PrivateKafka k = new PrivateKafka(dir, Ports.free(), Ports.free(), secure, secure == null ? 0 : Ports.free());
         k.format();
         k.startServer();
         return k;
@@ -40,6 +56,11 @@ public final class PrivateKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_SSL listener's address. */
+    public String secureBootstrapServers() {
+        return "127.0.0.1:" + securePort;
     }
 
     private Path propertiesFile() {
@@ -51,10 +72,24 @@ public final class PrivateKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        if (secure == null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SECURE://127.0.0.1:" + securePort
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SECURE://127.0.0.1:" + securePort);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SECURE:SASL_SSL,CONTROLLER:PLAINTEXT");
+            p.put("listener.name.secure.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put("listener.name.secure.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.put("listener.name.secure.ssl.keystore.location", secure.keyStore().toString());
+            p.put("listener.name.secure.ssl.keystore.password", secure.keyStorePassword());
+            p.put("listener.name.secure.ssl.key.password", secure.keyStorePassword());
+            p.put("listener.name.secure.ssl.keystore.type", "PKCS12");
+        }
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dir.resolve("log").toString());
         p.put("num.partitions", "3");
@@ -73,8 +108,13 @@ public final class PrivateKafka implements AutoCloseable {
             properties().store(out, "private test broker");
         }
         ByteArrayOutputStream said = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                "-c", propertiesFile().toString()}, new PrintStream(said, true, StandardCharsets.UTF_8));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("format", "-t", Uuid.randomUuid().toString(),
+                "-c", propertiesFile().toString()));
+        if (secure != null) {
+            args.addAll(java.util.List.of("--add-scram",
+                    "SCRAM-SHA-512=[name=" + secure.user() + ",password=" + secure.password() + "]"));
+        }
+        int rc = StorageTool.execute(args.toArray(String[]::new), new PrintStream(said, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("kafka storage format failed (" + rc + "): " + said);
         }
@@ -83,7 +123,8 @@ public final class PrivateKafka implements AutoCloseable {
     private void startServer() {
         server = new KafkaRaftServer(KafkaConfig.fromProps(properties(), false), Time.SYSTEM);
         server.startup();
-        Await.until("private kafka on port " + port, Duration.ofSeconds(60), () -> Ports.listening(port));
+        Await.until("private kafka on port " + port, Duration.ofSeconds(60),
+                () -> Ports.listening(port) && (secure == null || Ports.listening(securePort)));
     }
 
     /** Stops the broker (an outage): clients see it gone until {@link #restart()}. */

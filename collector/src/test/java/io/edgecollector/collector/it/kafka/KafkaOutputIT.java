@@ -207,6 +207,104 @@ class KafkaOutputIT {
         }
     }
 
+    /**
+     * Alert events to kafka.alerts_topic: a stream of 240 transitions (41, 39, 41, ... above 40)
+     * with the collector killed -9 twice while it runs; a read_committed consumer sees each event
+     * of the alert log exactly once (PostgreSQL away all along: no output waits on another).
+     */
+    @Test
+    void alertEvents_reachTheAlertsTopicExactlyOnce_throughKillMinus9(@TempDir Path dir) throws Exception {
+        String prefix = Setup.prefix();
+        Path raw = dir.resolve("raw");
+        Path rules = dir.resolve("rules.yaml");
+        java.nio.file.Files.writeString(rules, "- {name: too_hot, metric: temperature, above: 40}\n");
+        int transitions = 240;
+        try (PrivateKafka kafka = PrivateKafka.start(dir.resolve("kafka"));
+             PrivateMosquitto broker = PrivateMosquitto.start(dir.resolve("broker"))) {
+            Map<String, String> flags = flags(broker.url(), prefix, dir, kafka);
+            flags.put("--alerts-file", rules.toString());
+            flags.put("--alerts-topic-prefix", prefix + "-alerts");
+            String[] args = Setup.args("run", flags);
+            Path log = dir.resolve("collector.log");
+            CollectorProcess collector = CollectorProcess.start(log, args).awaitSubscribed(1);
+            long t0 = java.time.Instant.now().getEpochSecond() - transitions;
+            org.eclipse.paho.mqttv5.client.MqttClient sensor = new org.eclipse.paho.mqttv5.client.MqttClient(broker.url(),
+                    prefix + "-sensor", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+            sensor.connect();
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < transitions; i++) {
+                        String payload = "{\"sensor_id\":\"Sensor " + (i % 3) + "\",\"type\":\"temperature\",\"value\":"
+                                + ((i / 3) % 2 == 0 ? 41 : 39) + ",\"timestamp\":" + (t0 + i) + "}";
+                        sensor.publish(prefix + "/Sensor_" + (i % 3) + "/temperature",
+                                new org.eclipse.paho.mqttv5.common.MqttMessage(payload.getBytes(StandardCharsets.UTF_8), 1, false, null));
+                        Thread.sleep(40);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            int runs = 1;
+            try {
+                for (long at : new long[] {60, 150}) {
+                    Await.until(at + " events in the alert log", Duration.ofSeconds(60), () -> alertLogEvents(raw).size() >= at);
+                    collector.kill();
+                    collector = CollectorProcess.start(log, args).awaitSubscribed(++runs);
+                }
+                sent.get();
+                Await.until("every transition in the alert log", Duration.ofSeconds(60),
+                        () -> alertLogEvents(raw).size() >= transitions);
+                awaitCommitted(kafka, "edge.alerts", transitions, Duration.ofSeconds(90));
+                List<KafkaTopic.Seen> records = KafkaTopic.readCommitted(kafka.bootstrapServers(), "edge.alerts");
+                List<String> logged = alertLogEvents(raw);
+                assertEquals(transitions, logged.size(), "one alert-log line per transition");
+                Set<String> ids = new HashSet<>();
+                for (KafkaTopic.Seen r : records) {
+                    JsonNode v = JSON.readTree(r.value());
+                    ids.add(v.get("event_id").asText());
+                    assertEquals(v.get("sensor_id").asText(), r.key());
+                    assertEquals(prefix + "-collector", v.get("instance_id").asText());
+                    assertEquals("too_hot", r.headers().get("rule"));
+                }
+                assertEquals(transitions, records.size(), "no event twice");
+                assertEquals(new HashSet<>(logged), ids, "every event of the alert log");
+                JsonNode first = JSON.readTree(records.stream().filter(r -> r.key().equals("Sensor 0")).findFirst().orElseThrow().value());
+                assertEquals("firing", first.get("state").asText());
+                assertEquals(41.0, first.get("value").asDouble());
+                assertEquals(40.0, first.get("limit").asDouble());
+                assertEquals(0, collector.terminate(Duration.ofSeconds(20)), collector.output());
+            } finally {
+                collector.close();
+                sensor.disconnect();
+                sensor.close();
+            }
+        }
+    }
+
+    /** The event ids of this instance's alert log, in log order. */
+    static List<String> alertLogEvents(Path raw) {
+        List<String> ids = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(raw)) {
+            return ids;
+        }
+        try (var files = java.nio.file.Files.list(raw)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("alerts_")).sorted().toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    if (!line.isBlank()) {
+                        try {
+                            ids.add(JSON.readTree(line).get("event_id").asText());
+                        } catch (java.io.IOException torn) {
+                            // a line torn by kill -9: its event is decided again
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return ids;
+    }
+
     static void awaitCommitted(PrivateKafka kafka, String topic, long expected, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         long seen = 0;
