@@ -109,18 +109,9 @@ public final class KafkaAlertSink implements AlertSink {
     }
 
     private void disconnect() {
-        if (producer != null) {
-            try {
-                producer.close(Duration.ZERO);
-            } catch (RuntimeException e) {
-                LOG.debug("event=kafka_close_failed cause=\"{}\"", e.toString());
-            }
-            producer = null;
-        }
-        if (admin != null) {
-            admin.close(Duration.ZERO);
-            admin = null;
-        }
+        KafkaClients.closeNow(producer, admin);
+        producer = null;
+        admin = null;
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.edgecollector.collector.kafka;
 
 import io.edgecollector.collector.config.KafkaConfig;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
@@ -92,5 +95,20 @@ public final class KafkaClients {
 
     private static String jaasQuoted(String s) {
         return s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** Closes a producer and an admin client at once, either may be null; a failing close is only logged. */
+    static void closeNow(Producer<?, ?> producer, Admin admin) {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(KafkaClients.class)
+                        .debug("event=kafka_close_failed cause=\"{}\"", e.toString());
+            }
+        }
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+        }
     }
 }

@@ -243,18 +243,9 @@ public final class KafkaForwarder implements Component, OutputStatus {
 
     /** Closes the clients; an open transaction is aborted by the next initTransactions. */
     private void disconnect() {
-        if (producer != null) {
-            try {
-                producer.close(Duration.ZERO);
-            } catch (RuntimeException e) {
-                LOG.debug("event=kafka_close_failed cause=\"{}\"", e.toString());
-            }
-            producer = null;
-        }
-        if (admin != null) {
-            admin.close(Duration.ZERO);
-            admin = null;
-        }
+        KafkaClients.closeNow(producer, admin);
+        producer = null;
+        admin = null;
     }
 
     /** Stops after the current transaction, waiting at most the timeout. */
