@@ -5,7 +5,8 @@
 # collector idles meanwhile) and once to the collector,
 # started as the README starts it (bin/edge-collector run), into PostgreSQL. A round's rate is N
 # over the time from the publisher's start until mosquitto_sub has received all N, or until all N
-# rows are committed in PostgreSQL. Prints each rate, the ratio collector/mosquitto_sub, the
+# rows are committed in PostgreSQL. The collector is started once and stopped before (as after an
+# install: the launcher writes its class-data archive then), then started for the rounds. Prints each rate, the ratio collector/mosquitto_sub, the
 # collector's CPU per 100,000 messages during the burst (whole process) and its peak RSS.
 # Usage: bench/burst.sh [N] [ROUNDS]
 #   LAUNCHER / COLLECTOR_JAR / COLLECTOR_JAVA_OPTS / COLLECTOR_ARGS as in bench/steady.sh
@@ -26,11 +27,19 @@ publish() {
     --count "$n" > "$work/pub.log" 2>&1
 }
 log=$work/collector.log
-COLLECTOR_CDS_ARCHIVE=${COLLECTOR_CDS_ARCHIVE:-$work/collector.jsa} "${LAUNCHER:-bin/edge-collector}" run \
-  --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-burst \
-  --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
-  --http-port "$http" ${COLLECTOR_ARGS:-} > "$log" 2>&1 & collector=$!
-until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.05; done
+export COLLECTOR_CDS_ARCHIVE=${COLLECTOR_CDS_ARCHIVE:-$work/collector.jsa}
+start_collector() {
+  "${LAUNCHER:-bin/edge-collector}" run \
+    --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-burst \
+    --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
+    --http-port "$http" ${COLLECTOR_ARGS:-} > "$log" 2>&1 & collector=$!
+  until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.05; done
+}
+# a first start and stop, as after installing: the launcher's class-data archive is written at exit
+start_collector
+sleep 3
+kill -TERM "$collector"; wait "$collector" || true; collector=
+start_collector
 until [ "$(metric "$http" edge_collector_database_ready)" = 1 ]; do collector_alive "$log"; sleep 0.1; done
 sleep 2
 hz=$(getconf CLK_TCK)
