@@ -46,6 +46,8 @@ public final class MqttIntake implements Component {
     private static final long CONNECT_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(15);
     /** How often the connection thread looks at a connection it holds, should a loss go unreported. */
     private static final long WATCH_MILLIS = 1000;
+    /** A connection lost sooner than this after it was made is followed by a backoff, not a reconnect at once. */
+    private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Receives each message on the client's callback thread. */
     public interface Handler {
@@ -139,16 +141,25 @@ public final class MqttIntake implements Component {
         Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(MAX_BACKOFF_SECONDS));
         try {
             while (!stopping) {
+                long delay;
                 try {
-                    hold(open());
-                    backoff.reset();
+                    Link l = open();
+                    long connectedAt = System.nanoTime();
+                    hold(l);
+                    if (stopping || System.nanoTime() - connectedAt >= STABLE_NANOS) {
+                        backoff.reset();
+                        continue;
+                    }
+                    // lost again soon after connecting (another client with this id, say): no tight loop
+                    delay = backoff.next();
+                    LOG.warn("event=broker_connection_short url={} retry_in={}s", config.brokerUrl(), delay / 1000);
                 } catch (MqttException e) {
-                    long delay = backoff.next();
+                    delay = backoff.next();
                     LOG.warn("event=broker_connect_failed url={} cause=\"{}\" retry_in={}s",
                             config.brokerUrl(), e.getMessage(), delay / 1000);
-                    if (stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
+                }
+                if (stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
+                    return;
                 }
             }
         } catch (InterruptedException e) {
