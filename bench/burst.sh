@@ -17,6 +17,8 @@ rounds=${2:-2}
 [ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
 . bench/private-broker.sh
 bench_workspace iot_burst
+# Mosquitto writes its database when stopped: wait for it before removing the workspace
+trap 'bench_cleanup; wait 2>/dev/null; rm -rf "$work"' EXIT
 start_private_broker
 url="tcp://127.0.0.1:$port"
 http=$(free_port)

@@ -36,7 +36,8 @@ until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.05; d
 total=$(( (warmup + measure) * 60 + 5 ))
 java -jar simulator/target/simulator.jar --broker-url "$url" --client-id bench-steady-pub --topic-prefix bench \
   --sensors 5 --rate "$(echo "$rate / 5" | bc -l)" --duration "${total}s" > "$work/pub.log" 2>&1 & publisher=$!
-trap 'kill $publisher 2>/dev/null || true; bench_cleanup' EXIT
+# Mosquitto writes its database when stopped: wait for it before removing the workspace
+trap 'kill $publisher 2>/dev/null || true; bench_cleanup; wait 2>/dev/null; rm -rf "$work"' EXIT
 sleep $(( warmup * 60 ))
 thread_ticks "$collector" > "$work/threads0"
 c0=$(cpu_ticks "$collector"); m0=$(metric "$http" edge_collector_messages_received_total); t0=$(date +%s.%N)
