@@ -2,6 +2,8 @@
 # History import benchmark: a generated wide CSV of READINGS readings (default 1,000,000:
 # 200,000 lines of 5 metrics, a minute apart) imported into a fresh database on the local
 # PostgreSQL (dropped afterwards), JVM start included; prints readings/s and checks the rows.
+# Phases (from the import's log): load_ms = the loader's time in PostgreSQL transactions, overlapping
+# parsing; writer_waited_ms = parsing held up by loading; rollup_ms = the final measurements_1min fill.
 # Usage: bench/import.sh [READINGS]   (builds the jars first if they are missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,9 +23,11 @@ awk -v n="$lines" 'BEGIN {
 echo "import: $(wc -l < "$work/history.csv") lines, $(du -h "$work/history.csv" | cut -f1) of CSV"
 start=$(date +%s.%N)
 /usr/bin/time -f "import JVM: %e s wall, %U s user, %S s sys, %M KB peak RSS" java -Xmx256m -XX:+UseSerialGC -jar collector/target/collector.jar import --db-url "jdbc:postgresql://127.0.0.1:5432/$db" \
-  --raw-dir "$work/raw" --device bench-1 "$work/history.csv" 2>&1 | grep -v ' INFO '
+  --raw-dir "$work/raw" --device bench-1 "$work/history.csv" 2>&1 | awk '/event=import_loaded/ { sub(/.*event=import_loaded/, "import phases:"); print; next } !/ INFO / { print }'
 end=$(date +%s.%N)
 rows=$(psql -qtA -h 127.0.0.1 -U postgres "$db" -c "SELECT count(*) FROM measurements")
+minutes=$(psql -qtA -h 127.0.0.1 -U postgres "$db" -c "SELECT count(*) || ' rows, count ' || sum(count) FROM measurements_1min")
+echo "import: measurements_1min: $minutes (one per reading: the readings are a minute apart)"
 awk -v r="$readings" -v rows="$rows" -v s="$start" -v e="$end" 'BEGIN {
   t = e - s;
   printf "import: %d readings in %.2f s wall, JVM start included (%.0f readings/s); rows in PostgreSQL: %d\n", r, t, r / t, rows;

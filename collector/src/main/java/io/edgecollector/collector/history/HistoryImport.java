@@ -3,6 +3,7 @@ package io.edgecollector.collector.history;
 import io.edgecollector.collector.parse.Processed;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
+import io.edgecollector.collector.postgres.ImportRollup;
 import io.edgecollector.collector.postgres.RawFileLoader;
 import io.edgecollector.collector.rawlog.HandedLines;
 import io.edgecollector.collector.rawlog.ImportFiles;
@@ -48,6 +49,7 @@ import javax.sql.DataSource;
  * received_at, kept in the raw file's first line).
  */
 public final class HistoryImport {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HistoryImport.class);
     /** Lines per forced chunk: small enough that the chunks in flight stay handed over (HandedLines holds 4 MB). */
     private static final int CHUNK_LINES = 2_000;
     private static final String DONE = ".done";
@@ -109,8 +111,14 @@ public final class HistoryImport {
             return new Summary(raw, true, 0, 0, r.readings(), Map.of(), r.rejections(), r.inserted());
         }
         Instant receivedAt = receivedAt(raw);
-        ImportLoader follower = new ImportLoader(raw, loader, checkpoint(raw), linesDone);
+        long checkpoint = checkpoint(raw);
+        String name = raw.getFileName().toString();
+        // rollups once at the end unless this file's loading began with them per chunk
+        boolean deferRollups = ImportRollup.deferFrom(pool, name, checkpoint);
+        ImportLoader follower = new ImportLoader(raw,
+                deferRollups ? new RawFileLoader(pool, new LineSource(handed, processor), true) : loader, checkpoint, linesDone);
         Writer writer = new Writer(raw, topic, receivedAt, handed, follower);
+        long rollupNanos = 0;
         try {
             if (csv == null) {
                 new JsonlSource(maxPayloadBytes).read(source, writer::accept);
@@ -119,6 +127,16 @@ public final class HistoryImport {
             }
             writer.flush();
             follower.finish();
+            if (deferRollups) {
+                LocalDate first = writer.days.stream().min(LocalDate::compareTo).orElse(null);
+                LocalDate last = writer.days.stream().max(LocalDate::compareTo).orElse(null);
+                long start = System.nanoTime();
+                int minutes = ImportRollup.finish(pool, name, topic, receivedAt, first, last);
+                rollupNanos = System.nanoTime() - start;
+                LOG.info("event=import_rollup file={} rows_1min={} ms={}", name, minutes, rollupNanos / 1_000_000);
+            }
+            LOG.info("event=import_loaded file={} load_ms={} writer_waited_ms={} rollup_ms={}", name,
+                    follower.loadNanos() / 1_000_000, follower.waitNanos() / 1_000_000, rollupNanos / 1_000_000);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (UncheckedSqlException e) {

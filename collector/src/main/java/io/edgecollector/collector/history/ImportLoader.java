@@ -28,6 +28,18 @@ final class ImportLoader {
     private final Thread thread;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile long newRows;
+    private volatile long loadNanos;
+    private long waitNanos;
+
+    /** Time spent loading (the database's part), once finished. */
+    long loadNanos() {
+        return loadNanos;
+    }
+
+    /** Time the writer waited for the loader. */
+    long waitNanos() {
+        return waitNanos;
+    }
 
     /** Rows that were new in PostgreSQL, once finished. */
     long newRows() {
@@ -53,7 +65,9 @@ final class ImportLoader {
                         lines += c.lines();
                     }
                     if (end >= 0) {
+                        long start = System.nanoTime();
                         RawFileLoader.Result r = loader.load(raw, offset, end, () -> false, bytes -> { });
+                        loadNanos += System.nanoTime() - start;
                         offset = r.endOffset();
                         newRows += r.inserted();
                         linesDone.accept(lines);
@@ -76,10 +90,12 @@ final class ImportLoader {
 
     private void offer(Chunk chunk) {
         rethrow();
+        long start = System.nanoTime();
         try {
             while (!chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 rethrow();
             }
+            waitNanos += System.nanoTime() - start;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new InterruptedIOException("import interrupted"));

@@ -38,4 +38,15 @@ public final class Checkpoints {
             p.executeUpdate();
         }
     }
+
+    /** Sets a checkpoint row to offset (no lines counted); part of the caller's transaction. */
+    static void set(Connection c, String rawFile, long offset) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("""
+                INSERT INTO load_checkpoint (raw_file, byte_offset, lines, updated_at) VALUES (?, ?, 0, now())
+                ON CONFLICT (raw_file) DO UPDATE SET byte_offset = excluded.byte_offset, updated_at = now()""")) {
+            p.setString(1, rawFile);
+            p.setLong(2, offset);
+            p.executeUpdate();
+        }
+    }
 }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -30,6 +31,9 @@ public final class LoadTransaction {
             (LIKE measurements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""";
     private static final String COPY = "COPY stage_measurements (sensor_id, metric, ts, value, unit, quality, topic, received_at) "
             + "FROM STDIN";
+    private static final String COPY_DIRECT = "COPY measurements (sensor_id, metric, ts, value, unit, quality, topic, received_at) "
+            + "FROM STDIN";
+    private static final String UNIQUE_VIOLATION = "23505";
     private static final String MERGE = """
             WITH inserted AS (
                 INSERT INTO measurements SELECT * FROM stage_measurements
@@ -59,7 +63,29 @@ public final class LoadTransaction {
                                                 AND r.topic = ? AND r.payload = ?))
             ON CONFLICT (raw_file, raw_offset) DO NOTHING""";
 
+    /** A large import's load: measurements only, its rollups filled once at the end ({@link ImportRollup}). */
+    private static final String INSERT_ONLY = "INSERT INTO measurements SELECT * FROM stage_measurements ON CONFLICT DO NOTHING";
+
     private final Partitions partitions = new Partitions();
+    private final boolean deferRollups;
+
+    /** The live path's load: rollups with every batch, commits waiting for the disk. */
+    public LoadTransaction() {
+        this(false);
+    }
+
+    /**
+     * deferRollups: a large import's load, whose rollups {@link ImportRollup#finish} fills at its
+     * end. Its transactions also commit without waiting for PostgreSQL's WAL flush
+     * (synchronous_commit off for the transaction): a server crash can then lose the last few
+     * commits, but each whole, rows and checkpoint together, so loading resumes from the
+     * checkpoint the database kept and the fsynced raw file still holds those lines; the
+     * import's final rollup commits synchronously (flushing all before it) before it is
+     * reported done.
+     */
+    public LoadTransaction(boolean deferRollups) {
+        this.deferRollups = deferRollups;
+    }
 
     /** Loads the batch; returns how many readings were new rows. */
     public int load(Connection c, LoadBatch batch) throws SQLException {
@@ -98,7 +124,12 @@ public final class LoadTransaction {
 
     /** Everything of a load but its commit: partitions, readings, rejections, checkpoint. */
     private int write(Connection c, LoadBatch batch) throws SQLException {
-        partitions.ensureFor(c, batch.readings());
+        partitions.ensureFor(c, batch.readings()); // commits when it creates a partition: before SET LOCAL
+        if (deferRollups) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit = off");
+            }
+        }
         int inserted = batch.readings().isEmpty() ? 0 : loadReadings(c, batch);
         loadRejections(c, batch);
         Checkpoints.advance(c, batch.rawFile(), batch.toOffset(), batch.lines());
@@ -111,18 +142,43 @@ public final class LoadTransaction {
     }
 
     private int loadReadings(Connection c, LoadBatch batch) throws SQLException {
+        byte[] rows = CopyText.encode(batch.readings());
+        if (deferRollups) {
+            // History seldom overlaps what is stored: COPY straight into measurements (no stage
+            // table, no per-row conflict check); a key already there (or twice in the batch)
+            // fails it, and the batch goes the usual way, duplicates absorbed.
+            Savepoint before = c.setSavepoint();
+            try {
+                copyIn(c, COPY_DIRECT, rows);
+                c.releaseSavepoint(before);
+                return batch.readings().size();
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback(before);
+            }
+        }
         try (Statement s = c.createStatement()) {
             s.execute(STAGE);
         }
-        byte[] rows = CopyText.encode(batch.readings());
-        try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new ByteArrayInputStream(rows));
-        } catch (IOException e) {
-            throw new SQLException("COPY into stage_measurements failed: " + e.getMessage(), "08000", e);
+        copyIn(c, COPY, rows);
+        if (deferRollups) {
+            try (Statement s = c.createStatement()) {
+                return s.executeUpdate(INSERT_ONLY);
+            }
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(MERGE)) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    private static void copyIn(Connection c, String copy, byte[] rows) throws SQLException {
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new ByteArrayInputStream(rows));
+        } catch (IOException e) {
+            throw new SQLException("COPY failed: " + e.getMessage(), "08000", e);
         }
     }
 

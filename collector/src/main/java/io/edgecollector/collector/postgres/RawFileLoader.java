@@ -41,11 +41,19 @@ public final class RawFileLoader {
 
     private final DataSource pool;
     private final LineSource source;
-    private final LoadTransaction copy = new LoadTransaction();
+    private final LoadTransaction copy;
+    private final boolean deferRollups;
 
     public RawFileLoader(DataSource pool, LineSource source) {
+        this(pool, source, false);
+    }
+
+    /** deferRollups: a large import's loader (see {@link LoadTransaction#LoadTransaction(boolean)}). */
+    public RawFileLoader(DataSource pool, LineSource source, boolean deferRollups) {
         this.pool = pool;
         this.source = source;
+        this.deferRollups = deferRollups;
+        this.copy = new LoadTransaction(deferRollups);
     }
 
     /** Creates this month's and next month's partitions now, so loading never waits on DDL at a month's start. */
@@ -83,6 +91,9 @@ public final class RawFileLoader {
     public Result load(Path file, long fromOffset, long toOffset, BooleanSupplier stop, LongConsumer bytesLoaded)
             throws IOException, SQLException {
         String name = file.getFileName().toString();
+        if (!deferRollups && name.startsWith("import_")) {
+            refusePendingImport(name);
+        }
         Result total = new Result(0, 0, 0, 0, 0, fromOffset);
         long offset = fromOffset;
         while (!stop.getAsBoolean() && Math.min(Files.size(file), toOffset) > offset) {
@@ -98,6 +109,19 @@ public final class RawFileLoader {
             offset = chunk.endOffset();
         }
         return total;
+    }
+
+    /**
+     * An import whose rollups are filled at its end is finished by the import itself: loading
+     * its lines the live way meanwhile would count their rollups twice.
+     */
+    private void refusePendingImport(String name) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            if (ImportRollup.state(c, name) == ImportRollup.State.PENDING) {
+                throw new SQLException(name + ": an import is loading it and fills its 1-minute rollups when done;"
+                        + " finish it by running the same `collector import` again", "55000");
+            }
+        }
     }
 
     private Result loadChunk(String name, LineSource.Lines lines) throws SQLException {

@@ -117,4 +117,91 @@ class ImportIT {
             assertEquals(1, db.count("SELECT count(*) FROM rejected_messages WHERE reason LIKE 'line 4: not JSON%'"));
         }
     }
+
+    /**
+     * The import fills measurements_1min once at its end (not with every chunk): the result must
+     * be what the live path's per-chunk rollups give for the same raw file (replayed into a
+     * second database), with readings already stored (a key the import also has, a minute the
+     * import adds to), several readings a minute, missing values and every quality; and it stays
+     * exactly once when the import is killed (-9) while loading, and when it is cut short after
+     * the rollup but before it marked itself done.
+     */
+    @Test
+    void rollupsFilledAtTheEnd_equalTheLivePaths_exactlyOnceAcrossKill9(@TempDir Path dir) throws Exception {
+        int lines = 150_000;
+        Path csv = dir.resolve("long-history.csv");
+        StringBuilder text = new StringBuilder("time,temperature,humidity\n");
+        for (int i = 0; i < lines; i++) { // 3 lines a minute; temperatures above 45 are out of range for Sensor 1
+            text.append(1_704_067_200L + 20L * i).append(',').append(i % 50).append('.').append(i % 10).append(',')
+                    .append(i % 7 == 0 ? "-200" : String.valueOf(40 + i % 30)).append('\n');
+        }
+        Files.writeString(csv, text);
+        String alreadyStored = """
+                INSERT INTO measurements VALUES
+                  ('Sensor 1', 'temperature', '2024-01-01T00:00:20Z', 99, 'C', 'out_of_range', 'sensors/1', now()),
+                  ('Sensor 1', 'temperature', '2024-01-01T00:01:10Z', 10, 'C', 'valid', 'sensors/1', now());
+                INSERT INTO measurements_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) VALUES
+                  ('Sensor 1', 'temperature', '2024-01-01T00:00:00Z', 1, 99, 99, 99, 0),
+                  ('Sensor 1', 'temperature', '2024-01-01T00:01:00Z', 1, 10, 10, 10, 1)""";
+        try (TestDatabase db = TestDatabase.onSharedServer(); TestDatabase live = TestDatabase.onSharedServer()) {
+            for (TestDatabase d : List.of(db, live)) {
+                StringWriter out = new StringWriter();
+                assertEquals(0, cli(out, "db", "migrate", "--db-url", d.url()), out.toString());
+                try (var c = d.connect(); var st = c.createStatement()) {
+                    st.execute(alreadyStored);
+                }
+            }
+            String[] args = importArgs(db, dir, "--device", "Sensor 1", "--missing", "-200", csv.toString());
+            try (var process = io.edgecollector.collector.testing.CollectorProcess.start(dir.resolve("import.log"), args)) {
+                io.edgecollector.collector.testing.Await.until("the import's first rows", java.time.Duration.ofSeconds(60),
+                        () -> db.countOrMinusOne("SELECT count(*) FROM measurements WHERE topic LIKE 'import/%'") > 0);
+                process.kill();
+            }
+            long loaded = db.count("SELECT count(*) FROM measurements WHERE topic LIKE 'import/%'");
+            assertTrue(loaded < 2L * lines - 1, "killed while loading: " + loaded);
+            assertEquals(1, db.count("SELECT count(*) FROM load_checkpoint WHERE raw_file LIKE '%#1min' AND byte_offset = -1"),
+                    "the rollup is pending");
+            assertEquals(2, db.count("SELECT count(*) FROM measurements_1min"), "nothing rolled up before the end");
+
+            StringWriter finished = new StringWriter();
+            assertEquals(0, cli(finished, args), finished.toString());
+            assertEquals(2L * lines - 1 + 2, db.count("SELECT count(*) FROM measurements"), "one key was already stored");
+            Path raw;
+            try (var files = Files.list(dir.resolve("raw/import"))) {
+                raw = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+            }
+            StringWriter replayed = new StringWriter();
+            assertEquals(0, cli(replayed, "replay", "--db-url", live.url(), "--raw-dir", dir.resolve("raw-live").toString(),
+                    "--sensors-file", "../config/sensors.json", raw.toString()), replayed.toString());
+            assertEquals(db.count("SELECT count(*) FROM measurements"), live.count("SELECT count(*) FROM measurements"));
+            List<String> expected = rollups(live);
+            assertEquals(2 * (lines / 3), expected.size(), "two metrics, 3 readings a minute");
+            assertEquals(expected, rollups(db), "the same rollups as the live path");
+
+            // cut short after the rollup committed, before the import marked itself done: nothing added again
+            Files.delete(raw.resolveSibling(raw.getFileName() + ".done"));
+            StringWriter again = new StringWriter();
+            assertEquals(0, cli(again, args), again.toString());
+            assertTrue(again.toString().contains("new_rows=0"), again.toString());
+            assertEquals(expected, rollups(db));
+            StringWriter once = new StringWriter();
+            assertEquals(0, cli(once, args), once.toString());
+            assertTrue(once.toString().contains("already imported"), once.toString());
+            assertEquals(expected, rollups(db));
+        }
+    }
+
+    /** measurements_1min as text; sums to 9 significant digits (the order of additions differs between the paths). */
+    private static List<String> rollups(TestDatabase db) throws java.sql.SQLException {
+        List<String> rows = new java.util.ArrayList<>();
+        try (var c = db.connect(); var rs = c.createStatement().executeQuery(
+                "SELECT sensor_id, metric, minute, count, min, max, valid_count, sum FROM measurements_1min ORDER BY 1, 2, 3")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getObject(3, java.time.OffsetDateTime.class)
+                        + " count=" + rs.getLong(4) + " min=" + rs.getDouble(5) + " max=" + rs.getDouble(6)
+                        + " valid=" + rs.getLong(7) + " sum=" + String.format(java.util.Locale.ROOT, "%.9g", rs.getDouble(8)));
+            }
+        }
+        return rows;
+    }
 }
