@@ -159,18 +159,21 @@ final class LinePipeline implements AutoCloseable {
     private Batch process(Path file, boolean daily, Batch b) {
         b.split();
         for (int i = 0; i < b.lines; i++) {
-            RawMessage message;
-            try {
-                message = RawLineCodec.decode(b.bytes, b.starts[i], b.lengths[i]);
-            } catch (IOException torn) {
-                continue;
+            boolean checked = checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]);
+            RawMessage message = checked ? DailyLineDecoder.decode(b.bytes, b.starts[i], b.lengths[i]) : null;
+            if (message == null) {
+                try {
+                    message = RawLineCodec.decode(b.bytes, b.starts[i], b.lengths[i]);
+                } catch (IOException torn) {
+                    continue;
+                }
             }
             if (processor.isStateful(message.topic())) {
                 b.stateful[i] = message;
                 continue;
             }
-            MessageProcessor p = daily && intakeChecked != null && message.payload() != null
-                    && checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]) ? intakeChecked : processor;
+            MessageProcessor p = daily && intakeChecked != null && message.payload() != null && checked
+                    ? intakeChecked : processor;
             b.mapped[i] = p.process(message, file, b.offset(i), b.lengths[i]);
         }
         return b;

@@ -158,7 +158,7 @@ public final class RawLineCodec {
      * was 30% of compaction's decoding. Anything else, or an impossible date, goes to Instant.parse
      * (which accepts or refuses it as before).
      */
-    static Instant parseInstant(String s) {
+    public static Instant parseInstant(String s) {
         int n = s.length();
         if (n >= 20 && n <= 30 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
                 && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z') {
