@@ -21,6 +21,8 @@ COPY --from=build /src/collector/target/collector.jar /app/collector.jar
 COPY config /app/config
 VOLUME ["/data"]
 EXPOSE 9180
+# two malloc arenas instead of one per thread: 30-70 MB less peak RSS, as bin/edge-collector sets it
+ENV MALLOC_ARENA_MAX=2
 ENV COLLECTOR_RAW_DIR=/data/raw COLLECTOR_LAKE_DIR=/data/lake COLLECTOR_SENSORS_FILE=/app/config/sensors.json
 ENTRYPOINT ["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/collector.jar"]
 CMD ["run"]

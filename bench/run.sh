@@ -4,7 +4,8 @@
 # an AppCDS archive), compaction of a 1,000,000-line day, and the JMH microbenchmarks of the
 # per-message hot paths (rule evaluation among them), alert latency with 100 rules, the footprint
 # of `run` started with and without bin/edge-collector, and the Kafka output (a 1,000,000-line
-# backlog forwarded, live latency with and without it). About 12 minutes.
+# backlog forwarded, live latency with and without it), the steady-state cost at 2,000 msg/s (1 min
+# warm-up, 5 min measured) and a live 50,000-message burst against mosquitto_sub. About 22 minutes.
 # Each part uses private brokers and its own databases, and removes them afterwards.
 # Usage: bench/run.sh
 set -euo pipefail
@@ -27,3 +28,7 @@ echo "== footprint of run in a 50,000-message burst (bench/footprint.sh 50000)"
 bash bench/footprint.sh 50000
 echo "== Kafka output (bench/kafka.sh 1000000)"
 bash bench/kafka.sh 1000000
+echo "== steady-state cost at 2,000 msg/s (bench/steady.sh 2000 1 5)"
+bash bench/steady.sh 2000 1 5
+echo "== live burst of 50,000 against mosquitto_sub (bench/burst.sh 50000 2)"
+bash bench/burst.sh 50000 2

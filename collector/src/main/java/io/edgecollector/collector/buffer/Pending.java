@@ -16,9 +16,15 @@ public record Pending(RawLine line, Processed processed, Ack ack, long enqueuedN
 
     /** Acknowledges one message to its source once its line is on disk. */
     public interface Ack {
-        Ack NONE = () -> { };
+        /** Nothing to tell the source (QoS 0, or a sender told otherwise). */
+        Ack NONE = () -> true;
 
-        void ack();
+        /**
+         * Tells the source the message is durable. Returns whether the acknowledgement went out:
+         * false when it could not (the connection the message came on is gone), so the source
+         * will deliver the message again.
+         */
+        boolean ack();
     }
 
     /**

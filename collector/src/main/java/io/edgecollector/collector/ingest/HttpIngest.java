@@ -154,7 +154,10 @@ public final class HttpIngest implements StatusServer.DirectRoute {
         Answer answer = new Answer(messages.size(), response, callback);
         List<Pending> pending = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
-            Ingestor.Prepared p = ingestor.prepare(topic, messages.get(i), answer::written, answer);
+            Ingestor.Prepared p = ingestor.prepare(topic, messages.get(i), () -> {
+                answer.written();
+                return true;
+            }, answer);
             answer.add(lines ? i + 1 : 0, p);
             pending.add(p.pending());
         }

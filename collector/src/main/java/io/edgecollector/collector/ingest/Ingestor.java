@@ -76,9 +76,12 @@ public final class Ingestor {
             metrics.messageRedelivered();
             line = RawLineCodec.markRedelivered(line);
         }
+        // the detector learns whether the acknowledgement went out: one that did not, or went
+        // out just before the connection dropped, leaves the message expected again
         Pending.Ack acknowledge = qos == 0 ? ack : () -> {
-            ack.ack();
-            redeliveries.acknowledged(identity);
+            boolean sent = ack.ack();
+            redeliveries.acknowledged(identity, sent);
+            return sent;
         };
         return writer.submit(new Pending(line, processed(in, line, topic, dup), acknowledge, System.nanoTime()));
     }

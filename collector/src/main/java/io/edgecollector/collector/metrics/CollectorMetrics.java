@@ -14,57 +14,59 @@ import java.util.function.LongSupplier;
 /**
  * The collector's metrics in a Prometheus registry of its own (served at /metrics), readable in
  * code too for the status line, the demo and the tests. Names start with edge_collector_.
+ * Without exemplars: the client otherwise samples one on every increment (a clock read and an
+ * atomic per message), and nothing here has a trace to link them to.
  */
 public class CollectorMetrics implements Metrics {
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter received = Counter.builder().name("edge_collector_messages_received_total")
+    private final Counter received = Counter.builder().withoutExemplars().name("edge_collector_messages_received_total")
             .help("MQTT messages received").register(registry);
-    private final Counter acked = Counter.builder().name("edge_collector_messages_acked_total")
+    private final Counter acked = Counter.builder().withoutExemplars().name("edge_collector_messages_acked_total")
             .help("messages appended and fsynced to the raw file, then acknowledged to the broker").register(registry);
-    private final Counter rejected = Counter.builder().name("edge_collector_messages_rejected_total")
+    private final Counter rejected = Counter.builder().withoutExemplars().name("edge_collector_messages_rejected_total")
             .help("messages kept in the raw file with a rejection reason, by kind of reason")
             .labelNames("reason").register(registry);
-    private final Counter redelivered = Counter.builder().name("edge_collector_messages_redelivered_total")
+    private final Counter redelivered = Counter.builder().withoutExemplars().name("edge_collector_messages_redelivered_total")
             .help("broker resends of messages already received (marked dup in the raw file)").register(registry);
-    private final Counter readings = Counter.builder().name("edge_collector_readings_total")
+    private final Counter readings = Counter.builder().withoutExemplars().name("edge_collector_readings_total")
             .help("readings accepted at intake, by quality flag").labelNames("quality").register(registry);
-    private final Histogram batchSize = Histogram.builder().name("edge_collector_batch_messages")
+    private final Histogram batchSize = Histogram.builder().withoutExemplars().name("edge_collector_batch_messages")
             .help("messages per durable batch (append + fsync + ack)").classicOnly()
             .classicUpperBounds(1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000).register(registry);
-    private final Histogram flushSeconds = Histogram.builder().name("edge_collector_flush_seconds")
+    private final Histogram flushSeconds = Histogram.builder().withoutExemplars().name("edge_collector_flush_seconds")
             .help("time to append, fsync and acknowledge one batch").unit(Unit.SECONDS).classicOnly()
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register(registry);
-    private final Histogram loadSeconds = Histogram.builder().name("edge_collector_load_seconds")
+    private final Histogram loadSeconds = Histogram.builder().withoutExemplars().name("edge_collector_load_seconds")
             .help("time to load new raw lines of one file into PostgreSQL (COPY, insert, checkpoint, commit)")
             .unit(Unit.SECONDS).classicOnly()
             .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
-    private final Counter rawWriteFailures = Counter.builder().name("edge_collector_raw_write_failures_total")
+    private final Counter rawWriteFailures = Counter.builder().withoutExemplars().name("edge_collector_raw_write_failures_total")
             .help("batches the raw file refused (disk full, I/O error); not acknowledged, retried").register(registry);
-    private final Counter connects = Counter.builder().name("edge_collector_broker_connects_total")
+    private final Counter connects = Counter.builder().withoutExemplars().name("edge_collector_broker_connects_total")
             .help("successful connections to the broker").register(registry);
-    private final Counter reconnects = Counter.builder().name("edge_collector_broker_reconnects_total")
+    private final Counter reconnects = Counter.builder().withoutExemplars().name("edge_collector_broker_reconnects_total")
             .help("connections to the broker after a lost one").register(registry);
-    private final Counter disconnects = Counter.builder().name("edge_collector_broker_disconnects_total")
+    private final Counter disconnects = Counter.builder().withoutExemplars().name("edge_collector_broker_disconnects_total")
             .help("connections to the broker lost").register(registry);
-    private final Counter linesLoaded = Counter.builder().name("edge_collector_loaded_messages_total")
+    private final Counter linesLoaded = Counter.builder().withoutExemplars().name("edge_collector_loaded_messages_total")
             .help("raw lines (messages) committed to PostgreSQL").register(registry);
-    private final Counter rowsInserted = Counter.builder().name("edge_collector_loaded_rows_total")
+    private final Counter rowsInserted = Counter.builder().withoutExemplars().name("edge_collector_loaded_rows_total")
             .help("new measurement rows inserted (a reading already stored is not counted again)").register(registry);
-    private final Counter rejectionsStored = Counter.builder().name("edge_collector_loaded_rejections_total")
+    private final Counter rejectionsStored = Counter.builder().withoutExemplars().name("edge_collector_loaded_rejections_total")
             .help("rows written to rejected_messages").register(registry);
-    private final Counter loadFailures = Counter.builder().name("edge_collector_load_errors_total")
+    private final Counter loadFailures = Counter.builder().withoutExemplars().name("edge_collector_load_errors_total")
             .help("loader passes that failed (database unreachable or refusing); retried with backoff").register(registry);
 
-    private final Counter kafkaLines = Counter.builder().name("edge_collector_kafka_forwarded_messages_total")
+    private final Counter kafkaLines = Counter.builder().withoutExemplars().name("edge_collector_kafka_forwarded_messages_total")
             .help("raw lines (messages) forwarded to Kafka in committed transactions").register(registry);
-    private final Counter kafkaRecords = Counter.builder().name("edge_collector_kafka_records_total")
+    private final Counter kafkaRecords = Counter.builder().withoutExemplars().name("edge_collector_kafka_records_total")
             .help("records committed to Kafka, by kind (readings, rejections)").labelNames("kind").register(registry);
-    private final Counter kafkaErrors = Counter.builder().name("edge_collector_kafka_errors_total")
+    private final Counter kafkaErrors = Counter.builder().withoutExemplars().name("edge_collector_kafka_errors_total")
             .help("Kafka forwarding passes that failed (retried with backoff from the committed checkpoint)").register(registry);
-    private final Histogram kafkaSeconds = Histogram.builder().name("edge_collector_kafka_transaction_seconds")
+    private final Histogram kafkaSeconds = Histogram.builder().withoutExemplars().name("edge_collector_kafka_transaction_seconds")
             .help("time to forward one chunk of raw lines to Kafka (send, checkpoint, commit)")
             .unit(Unit.SECONDS).classicOnly()
             .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
@@ -152,9 +154,21 @@ public class CollectorMetrics implements Metrics {
         received.inc();
     }
 
+    // per message: each label's data point looked up once (a lookup by label list otherwise); made on first
+    // use, as labelValues makes it, so a series appears in /metrics as before; a race makes the same one twice
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint[] rejectedBy =
+            new io.prometheus.metrics.core.datapoints.CounterDataPoint[RejectReason.values().length];
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint[] readingsBy =
+            new io.prometheus.metrics.core.datapoints.CounterDataPoint[Quality.values().length];
+
     @Override
     public void messageRejected(RejectReason reason) {
-        rejected.labelValues(reason.label()).inc();
+        var point = rejectedBy[reason.ordinal()];
+        if (point == null) {
+            point = rejected.labelValues(reason.label());
+            rejectedBy[reason.ordinal()] = point;
+        }
+        point.inc();
     }
 
     @Override
@@ -164,7 +178,12 @@ public class CollectorMetrics implements Metrics {
 
     @Override
     public void readingAccepted(Quality quality) {
-        readings.labelValues(quality.label()).inc();
+        var point = readingsBy[quality.ordinal()];
+        if (point == null) {
+            point = readings.labelValues(quality.label());
+            readingsBy[quality.ordinal()] = point;
+        }
+        point.inc();
     }
 
     @Override
@@ -259,10 +278,10 @@ public class CollectorMetrics implements Metrics {
 
     // ---- HTTP ingest ----
 
-    private final Counter httpRequests = Counter.builder().name("edge_collector_http_ingest_requests_total")
+    private final Counter httpRequests = Counter.builder().withoutExemplars().name("edge_collector_http_ingest_requests_total")
             .help("POST /ingest requests answered, by status (202, 400, 401, 413, 429, 503, ...)").labelNames("status")
             .register(registry);
-    private final Counter httpReadings = Counter.builder().name("edge_collector_http_ingest_readings_total")
+    private final Counter httpReadings = Counter.builder().withoutExemplars().name("edge_collector_http_ingest_readings_total")
             .help("readings of answered POST /ingest bodies, by result (accepted: durable in the raw file; rejected)")
             .labelNames("result").register(registry);
 
@@ -288,10 +307,10 @@ public class CollectorMetrics implements Metrics {
 
     // ---- alerts (issue 12) ----
 
-    private final Counter alertEvents = Counter.builder().name("edge_collector_alert_events_total")
+    private final Counter alertEvents = Counter.builder().withoutExemplars().name("edge_collector_alert_events_total")
             .help("alert transitions logged, by rule and state (firing, resolved)").labelNames("rule", "state")
             .register(registry);
-    private final Counter alertDeliveryFailures = Counter.builder().name("edge_collector_alert_delivery_failures_total")
+    private final Counter alertDeliveryFailures = Counter.builder().withoutExemplars().name("edge_collector_alert_delivery_failures_total")
             .help("failed deliveries of alert events, by output (mqtt, webhook, postgres); retried with backoff")
             .labelNames("output").register(registry);
 
@@ -325,15 +344,15 @@ public class CollectorMetrics implements Metrics {
 
     // ---- Sparkplug B ----
 
-    private final Counter sparkplugGaps = Counter.builder().name("edge_collector_sparkplug_seq_gaps_total")
+    private final Counter sparkplugGaps = Counter.builder().withoutExemplars().name("edge_collector_sparkplug_seq_gaps_total")
             .help("Sparkplug seq gaps seen at intake (a message of an edge node lost)").register(registry);
-    private final Counter sparkplugRebirths = Counter.builder().name("edge_collector_sparkplug_rebirth_requests_total")
+    private final Counter sparkplugRebirths = Counter.builder().withoutExemplars().name("edge_collector_sparkplug_rebirth_requests_total")
             .help("rebirth requests (NCMD Node Control/Rebirth) published").register(registry);
-    private final Counter sparkplugBirths = Counter.builder().name("edge_collector_sparkplug_births_total")
+    private final Counter sparkplugBirths = Counter.builder().withoutExemplars().name("edge_collector_sparkplug_births_total")
             .help("births that took a node or device online, by kind (node, device)").labelNames("kind").register(registry);
-    private final Counter sparkplugDeaths = Counter.builder().name("edge_collector_sparkplug_deaths_total")
+    private final Counter sparkplugDeaths = Counter.builder().withoutExemplars().name("edge_collector_sparkplug_deaths_total")
             .help("deaths that took a node or device offline, by kind (node, device)").labelNames("kind").register(registry);
-    private final Counter sparkplugRejections = Counter.builder().name("edge_collector_sparkplug_rejections_total")
+    private final Counter sparkplugRejections = Counter.builder().withoutExemplars().name("edge_collector_sparkplug_rejections_total")
             .help("Sparkplug messages or metrics rejected at intake, by reason").labelNames("reason").register(registry);
 
     /** The online gauges, read at scrape time: {nodes, devices} online as intake sees them. */

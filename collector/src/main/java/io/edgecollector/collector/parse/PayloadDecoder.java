@@ -51,12 +51,19 @@ public final class PayloadDecoder {
         if (payload.length == 0) {
             return Decoded.failed(RejectReason.EMPTY, "payload is empty");
         }
-        String text = Utf8.decodeOrNull(payload);
-        if (text == null) {
-            return Decoded.failed(RejectReason.NOT_UTF8, "not JSON: payload is not UTF-8 text");
-        }
         try {
-            JsonNode node = mapper.readTree(text);
+            JsonNode node;
+            if (Utf8.isPlainAscii(payload)) {
+                // printable ASCII (and tab, CR, LF) is UTF-8 that Jackson cannot take for UTF-16 or
+                // UTF-32 (no zero bytes): it parses the bytes, with no String built first
+                node = mapper.readTree(payload);
+            } else {
+                String text = Utf8.decodeOrNull(payload);
+                if (text == null) {
+                    return Decoded.failed(RejectReason.NOT_UTF8, "not JSON: payload is not UTF-8 text");
+                }
+                node = mapper.readTree(text);
+            }
             if (node == null || node.isMissingNode()) {
                 return Decoded.failed(RejectReason.EMPTY, "payload is blank");
             }

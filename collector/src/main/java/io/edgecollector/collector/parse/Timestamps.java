@@ -71,6 +71,10 @@ public final class Timestamps {
     private static Instant fromIso(String field, String text) {
         String iso = text.length() > 10 && text.charAt(10) == ' '
                 ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+        Instant fast = utcOrNull(iso);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return OffsetDateTime.parse(iso).toInstant();
         } catch (DateTimeParseException e) {
@@ -98,5 +102,60 @@ public final class Timestamps {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * The one fast ISO-8601 parser: text shaped as Instant.toString() writes it
+     * ({@code 2026-12-02T10:00:00Z}, {@code 2026-12-02T10:00:00.0864Z}, 1-9 fraction digits,
+     * years 0000-9999), or null for anything else and for impossible dates (then the caller's
+     * general parser decides). For these shapes it gives what Instant.parse and
+     * OffsetDateTime.parse give; the raw log's received_at and payload timestamps both use it.
+     */
+    public static Instant utcOrNull(String s) {
+        int n = s.length();
+        if (n >= 20 && n <= 30 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
+                && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z') {
+            int year = digits(s, 0, 4);
+            int month = digits(s, 5, 7);
+            int day = digits(s, 8, 10);
+            int hour = digits(s, 11, 13);
+            int minute = digits(s, 14, 16);
+            int second = digits(s, 17, 19);
+            int nanos = 0;
+            boolean ok = year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour < 24
+                    && minute >= 0 && minute < 60 && second >= 0 && second < 60;
+            if (ok && n > 20) {
+                int fraction = n - 21;
+                ok = s.charAt(19) == '.' && fraction >= 1 && fraction <= 9;
+                if (ok) {
+                    int f = digits(s, 20, n - 1);
+                    ok = f >= 0;
+                    nanos = f;
+                    for (int i = fraction; i < 9; i++) {
+                        nanos *= 10;
+                    }
+                }
+            } else if (ok) {
+                ok = s.charAt(19) == 'Z';
+            }
+            if (ok && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
+                long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+                return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
+            }
+        }
+        return null;
+    }
+
+    /** The decimal number in s[from, to), or -1 when a character is not a digit. */
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 }

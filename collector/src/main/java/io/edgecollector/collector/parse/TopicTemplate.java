@@ -21,31 +21,43 @@ public final class TopicTemplate {
         return new TopicTemplate(template == null ? "" : template);
     }
 
+    /** A match with neither id: no allocation for templates that carry none. */
+    private static final Optional<Ids> NO_IDS = Optional.of(new Ids(null, null));
+
+    /** Walks the topic's levels in place (no split, no array): this runs for every message. */
     public Optional<Ids> match(String topic) {
         if (levels.length == 0) {
             return Optional.empty();
         }
-        String[] parts = topic.split("/", -1);
         boolean trailingHash = levels[levels.length - 1].equals("#");
         int fixed = trailingHash ? levels.length - 1 : levels.length;
-        if (parts.length < fixed || (!trailingHash && parts.length != fixed)) {
-            return Optional.empty();
-        }
         String sensorId = null;
         String metric = null;
+        int from = 0;
+        int n = topic.length();
         for (int i = 0; i < fixed; i++) {
+            if (from > n) {
+                return Optional.empty(); // fewer levels than the template
+            }
+            int slash = topic.indexOf('/', from);
+            int to = slash < 0 ? n : slash;
             String level = levels[i];
             switch (level) {
-                case "{sensor_id}" -> sensorId = parts[i];
-                case "{metric}" -> metric = parts[i];
+                case "{sensor_id}" -> sensorId = topic.substring(from, to);
+                case "{metric}" -> metric = topic.substring(from, to);
                 case "+" -> { }
                 default -> {
-                    if (!level.equals(parts[i])) {
+                    if (to - from != level.length() || !topic.startsWith(level, from)) {
                         return Optional.empty();
                     }
                 }
             }
+            from = slash < 0 ? n + 1 : slash + 1;
         }
-        return Optional.of(new Ids(sensorId, metric));
+        // without a trailing '#', the topic must end here; with one, any rest (or none) matches
+        if (!trailingHash && from <= n) {
+            return Optional.empty();
+        }
+        return sensorId == null && metric == null ? NO_IDS : Optional.of(new Ids(sensorId, metric));
     }
 }

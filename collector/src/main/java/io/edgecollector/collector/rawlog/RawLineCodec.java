@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.parse.Timestamps;
 import io.edgecollector.collector.parse.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,57 +154,14 @@ public final class RawLineCodec {
     }
 
     /**
-     * Instant.parse, with a fast path for what {@link #encode} writes (Instant.toString():
-     * {@code 2026-12-02T10:00:00Z}, {@code ...:00.086400Z}): Instant.parse's general formatter
-     * was 30% of compaction's decoding. Anything else, or an impossible date, goes to Instant.parse
-     * (which accepts or refuses it as before).
+     * Instant.parse, with the fast path for what {@link #encode} writes (Instant.toString()) in
+     * {@link Timestamps#utcOrNull}: Instant.parse's general formatter was 30% of compaction's
+     * decoding. Anything else, or an impossible date, goes to Instant.parse (which accepts or
+     * refuses it as before).
      */
     public static Instant parseInstant(String s) {
-        int n = s.length();
-        if (n >= 20 && n <= 30 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
-                && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z') {
-            int year = digits(s, 0, 4);
-            int month = digits(s, 5, 7);
-            int day = digits(s, 8, 10);
-            int hour = digits(s, 11, 13);
-            int minute = digits(s, 14, 16);
-            int second = digits(s, 17, 19);
-            int nanos = 0;
-            boolean ok = year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour < 24
-                    && minute >= 0 && minute < 60 && second >= 0 && second < 60;
-            if (ok && n > 20) {
-                int fraction = n - 21;
-                ok = s.charAt(19) == '.' && fraction >= 1 && fraction <= 9;
-                if (ok) {
-                    int f = digits(s, 20, n - 1);
-                    ok = f >= 0;
-                    nanos = f;
-                    for (int i = fraction; i < 9; i++) {
-                        nanos *= 10;
-                    }
-                }
-            } else if (ok) {
-                ok = s.charAt(19) == 'Z';
-            }
-            if (ok && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
-                long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-                return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
-            }
-        }
-        return Instant.parse(s);
-    }
-
-    /** The decimal number in s[from, to), or -1 when a character is not a digit. */
-    private static int digits(String s, int from, int to) {
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        Instant fast = Timestamps.utcOrNull(s);
+        return fast != null ? fast : Instant.parse(s);
     }
 
     /** The bytes of a payload that was not JSON, exactly as received. */

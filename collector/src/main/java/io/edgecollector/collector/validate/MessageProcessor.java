@@ -7,23 +7,20 @@ import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.ReadingMapper;
 import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.parse.StatefulMapper;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The one code path from a message to stored readings and rejections: map the payload shape,
- * validate each reading (Bean Validation), then flag its quality. Ingestion, loading, replay and
+ * validate each reading (Bean Validation's
+ * constraints on Reading, compiled once: {@link CompiledConstraints}), then flag its quality. Ingestion, loading, replay and
  * compaction all go through here, so they agree.
  */
 public final class MessageProcessor {
     private final ReadingMapper mapper;
-    private final Validator validator;
+    private final CompiledConstraints<Reading> constraints;
     private volatile SensorRegistry registry;
     private final QualityRules rules;
     private final StatefulMapper stateful;
@@ -36,7 +33,7 @@ public final class MessageProcessor {
     public MessageProcessor(ReadingMapper mapper, Validator validator, SensorRegistry registry, QualityRules rules,
                             StatefulMapper stateful) {
         this.mapper = mapper;
-        this.validator = validator;
+        this.constraints = CompiledConstraints.of(validator, Reading.class);
         this.registry = registry;
         this.rules = rules;
         this.stateful = stateful;
@@ -64,7 +61,7 @@ public final class MessageProcessor {
         List<Reading> accepted = new ArrayList<>(mapped.readings().size());
         List<String> rejections = new ArrayList<>(mapped.rejections());
         for (Reading r : mapped.readings()) {
-            Set<ConstraintViolation<Reading>> violations = validator.validate(r);
+            List<String> violations = constraints.violations(r);
             if (violations.isEmpty()) {
                 accepted.add(assess(r));
             } else {
@@ -75,10 +72,8 @@ public final class MessageProcessor {
                 mapped.rejections().isEmpty() ? RejectReason.INVALID_FIELD : mapped.reason());
     }
 
-    private static String describe(Reading r, Set<ConstraintViolation<Reading>> violations) {
-        String what = violations.stream().map(ConstraintViolation::getMessage)
-                .sorted(Comparator.naturalOrder()).collect(Collectors.joining("; "));
-        return mappedMetric(r) + what;
+    private static String describe(Reading r, List<String> sortedMessages) {
+        return mappedMetric(r) + String.join("; ", sortedMessages);
     }
 
     private static String mappedMetric(Reading r) {

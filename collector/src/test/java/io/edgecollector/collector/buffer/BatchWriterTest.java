@@ -17,6 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BatchWriterTest {
+    /** An acknowledgement that goes out and is counted. */
+    static Pending.Ack counting(AtomicInteger acked) {
+        return () -> {
+            acked.incrementAndGet();
+            return true;
+        };
+    }
+
     static Pending pending(int i, Pending.Ack ack) {
         return new Pending(RawLineCodec.encode(Instant.parse("2026-11-22T10:00:00Z"), "t/" + i, 1,
                 Integer.toString(i).getBytes(StandardCharsets.UTF_8), true, null), null, ack, System.nanoTime());
@@ -38,7 +46,7 @@ class BatchWriterTest {
              BatchWriter writer = new BatchWriter(log, 1000, Duration.ofMillis(50), metrics, written -> { })) {
             writer.start();
             for (int i = 0; i < 3; i++) {
-                writer.submit(pending(i, acked::incrementAndGet));
+                writer.submit(pending(i, counting(acked)));
             }
             await(() -> acked.get() == 3);
         }
@@ -69,8 +77,8 @@ class BatchWriterTest {
         try (RawLog log = new RawLog(blocked, "");
              BatchWriter writer = new BatchWriter(log, 100, Duration.ofMillis(10), metrics, written -> { })) {
             writer.start();
-            writer.submit(pending(1, acked::incrementAndGet));
-            writer.submit(pending(2, acked::incrementAndGet));
+            writer.submit(pending(1, counting(acked)));
+            writer.submit(pending(2, counting(acked)));
             await(() -> metrics.rawWriteFailures() >= 2);
             assertEquals(0, acked.get(), "nothing is acknowledged while the raw log cannot be written");
             Files.delete(blocked);
@@ -93,8 +101,8 @@ class BatchWriterTest {
              BatchWriter writer = new BatchWriter(log, 1000, Duration.ofSeconds(30), metrics, written -> { })) {
             writer.start();
             long start = System.nanoTime();
-            assertEquals(BatchWriter.Offer.TAKEN, writer.offer(java.util.List.of(request(1, acked::incrementAndGet, request),
-                    request(2, acked::incrementAndGet, request)), Duration.ofMillis(10)));
+            assertEquals(BatchWriter.Offer.TAKEN, writer.offer(java.util.List.of(request(1, counting(acked), request),
+                    request(2, counting(acked), request)), Duration.ofMillis(10)));
             await(() -> acked.get() == 2);
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "not held for the 30 s flush interval");
         }
@@ -115,14 +123,14 @@ class BatchWriterTest {
         CollectorMetrics metrics = new CollectorMetrics();
         try (RawLog log = new RawLog(blocked, "");
              BatchWriter writer = new BatchWriter(log, 100, Duration.ofMillis(200), metrics, written -> { })) {
-            writer.submit(pending(1, acked::incrementAndGet)); // an MQTT message, queued first
-            assertEquals(BatchWriter.Offer.TAKEN, writer.offer(java.util.List.of(request(2, acked::incrementAndGet, request),
-                    request(3, acked::incrementAndGet, request)), Duration.ofMillis(10)));
+            writer.submit(pending(1, counting(acked))); // an MQTT message, queued first
+            assertEquals(BatchWriter.Offer.TAKEN, writer.offer(java.util.List.of(request(2, counting(acked), request),
+                    request(3, counting(acked), request)), Duration.ofMillis(10)));
             writer.start();
             await(() -> refusals.get() == 1);
             assertTrue(cause.get().contains("raw"), cause.get());
             await(() -> writer.refusing() != null);
-            assertEquals(BatchWriter.Offer.REFUSING, writer.offer(java.util.List.of(request(4, acked::incrementAndGet, request)),
+            assertEquals(BatchWriter.Offer.REFUSING, writer.offer(java.util.List.of(request(4, counting(acked), request)),
                     Duration.ofMillis(10)), "refused at once while the disk refuses");
             Files.delete(blocked);
             await(() -> acked.get() == 1);

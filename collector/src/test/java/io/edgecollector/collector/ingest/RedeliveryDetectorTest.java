@@ -39,17 +39,21 @@ class RedeliveryDetectorTest {
         RedeliveryDetector d = new RedeliveryDetector();
         d.connected();
         assertFalse(d.received(1));
-        d.acknowledged(1);
+        d.acknowledged(1, true);
         assertFalse(d.received(1));
     }
 
     @Test
     void afterAReconnect_whatWasLeftUnacknowledgedComesFirst_andOnlyOnce() {
-        RedeliveryDetector d = new RedeliveryDetector();
+        long[] now = {0};
+        RedeliveryDetector d = new RedeliveryDetector(() -> now[0]);
         d.connected();
         d.received(1);
         d.received(2);
-        d.acknowledged(1);
+        d.acknowledged(1, true);
+        d.received(3);
+        now[0] += RedeliveryDetector.LOST_ACK_WINDOW_NANOS + 1;
+        d.acknowledged(3, true);
         d.connected();
         assertTrue(d.received(2), "unacknowledged on the last connection: a resend");
         assertFalse(d.received(2), "each resend matches once");
@@ -77,5 +81,61 @@ class RedeliveryDetectorTest {
         d.connected();
         assertTrue(d.received(id("2026-11-22T10:05:00Z", "a")));
         assertTrue(d.received(id("2026-11-22T10:05:00Z", "b")));
+    }
+
+    @Test
+    void anAcknowledgementSentJustBeforeTheConnectionDropped_mayBeLost_soItsResendIsMarked() {
+        long[] now = {0};
+        RedeliveryDetector d = new RedeliveryDetector(() -> now[0]);
+        d.connected();
+        d.received(1);
+        d.received(2);
+        d.received(3);
+        d.acknowledged(1, true);
+        now[0] += RedeliveryDetector.LOST_ACK_WINDOW_NANOS + 1;
+        d.acknowledged(2, true);
+        now[0] += RedeliveryDetector.LOST_ACK_WINDOW_NANOS / 2;
+        d.acknowledged(3, true);
+        d.connected();
+        assertTrue(d.received(3), "acknowledged in the last moments: the broker may not have it");
+        assertTrue(d.received(2), "within the window before the newest acknowledgement");
+        assertFalse(d.received(1), "acknowledged long before the drop: a new message");
+    }
+
+    @Test
+    void anAcknowledgementThatDidNotGoOut_leavesTheMessageExpectedAgain() {
+        RedeliveryDetector d = new RedeliveryDetector();
+        d.connected();
+        d.received(1);
+        d.acknowledged(1, false);
+        d.connected();
+        assertTrue(d.received(1));
+    }
+
+    @Test
+    void recentAcknowledgements_areForgottenAtTheNextConnect_soTheyAreSuspectedOnce() {
+        RedeliveryDetector d = new RedeliveryDetector();
+        d.connected();
+        d.received(1);
+        d.acknowledged(1, true);
+        d.connected();
+        assertFalse(d.received(2), "a new message ends the resend phase");
+        d.connected();
+        assertFalse(d.received(1), "suspected on the connection after the drop only");
+    }
+
+    @Test
+    void theMemoryOfRecentAcknowledgements_isBounded_andKeepsTheNewest() {
+        RedeliveryDetector d = new RedeliveryDetector(() -> 0);
+        d.connected();
+        int n = RedeliveryDetector.RECENT_ACKS + 10;
+        for (int i = 0; i < n; i++) {
+            d.received(i);
+            d.acknowledged(i, true);
+        }
+        d.connected();
+        assertTrue(d.received(n - 1));
+        assertTrue(d.received(10), "the oldest kept");
+        assertFalse(d.received(9), "older ones are overwritten");
     }
 }

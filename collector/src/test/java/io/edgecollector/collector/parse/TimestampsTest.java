@@ -45,4 +45,33 @@ class TimestampsTest {
         assertThrows(IllegalArgumentException.class, () -> parse("1e300"));
         assertThrows(IllegalArgumentException.class, () -> parse("99999999999999999999999"));
     }
+
+    /** The fast path gives what OffsetDateTime.parse gave for payload timestamps, and refuses what it refused. */
+    @Test
+    void isoText_fastPath_agreesWithOffsetDateTimeParse() {
+        java.util.Random random = new java.util.Random(18);
+        for (int i = 0; i < 50_000; i++) {
+            Instant t = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 250_000_000_000L), random.nextInt(1_000_000_000));
+            String s = (i % 3 == 0 ? t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : t).toString();
+            assertEquals(outcome(() -> java.time.OffsetDateTime.parse(s).toInstant()), outcome(() -> parseText(s)), s);
+        }
+        for (String s : new String[] {"2026-12-02T10:00:00.5Z", "2026-12-02 10:00:00Z", "2026-12-02t10:00:00z",
+                "2026-02-31T10:00:00Z", "2026-12-02T24:00:00Z", "2026-12-02T10:00:60Z", "2026-12-02T10:00:00.Z",
+                "0000-01-01T00:00:00Z", "2024-02-29T23:59:59.999999999Z", "2025-02-29T10:00:00Z"}) {
+            String iso = s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+            assertEquals(outcome(() -> java.time.OffsetDateTime.parse(iso).toInstant()), outcome(() -> parseText(s)), s);
+        }
+    }
+
+    static Instant parseText(String s) {
+        return Timestamps.parse("ts", com.fasterxml.jackson.databind.node.TextNode.valueOf(s));
+    }
+
+    static String outcome(java.util.function.Supplier<Instant> parse) {
+        try {
+            return parse.get().toString();
+        } catch (RuntimeException e) {
+            return "refused";
+        }
+    }
 }

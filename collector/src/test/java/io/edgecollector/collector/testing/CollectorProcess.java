@@ -27,10 +27,18 @@ public final class CollectorProcess implements AutoCloseable {
 
     /** As above, with extra environment variables (secrets, say). */
     public static CollectorProcess start(Path log, Map<String, String> env, String... args) throws IOException {
+        return start(log, env, List.of("-Xmx256m"), args);
+    }
+
+    /** As above, with these JVM options (those of the systemd unit, say) instead of a 256 MB heap. */
+    public static CollectorProcess start(Path log, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests with mvn verify");
         }
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -63,6 +71,23 @@ public final class CollectorProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** How many times the log has this text (an event=... name, say). */
+    public int count(String text) {
+        return output().split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    }
+
+    /** kill -HUP: the daemon reloads its sensor registry and alert rules. */
+    public void hangup() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -HUP " + process.pid() + " failed: " + new String(kill.getInputStream().readAllBytes()));
+        }
     }
 
     /** kill -9: no flush, no acknowledgements, no goodbye. */
