@@ -360,9 +360,8 @@ public final class DayCompactor {
         Path stagedRollups = ParquetFiles.staging(rollupTarget);
         try {
             HourlyRollup rollup = new HourlyRollup();
-            try (ParquetWriter<GenericRecord> out = ParquetFiles.writer(staged.resolve(ParquetFiles.PART), LakeSchemas.MEASUREMENT)) {
-                GenericRecord record = new GenericData.Record(LakeSchemas.MEASUREMENT);
-                day.rows.drainConcurrently((row, duplicate) -> write(row, duplicate, counts, record, out, rollup));
+            try (ParquetWriter<KeyOrder.Row> out = ParquetFiles.measurementWriter(staged.resolve(ParquetFiles.PART))) {
+                day.rows.drainConcurrently((row, duplicate) -> write(row, duplicate, counts, out, rollup));
             }
             long rollupRows = writeRollups(stagedRollups.resolve(ParquetFiles.PART), rollup);
             verify(date, staged.resolve(ParquetFiles.PART), counts, rollup);
@@ -407,21 +406,13 @@ public final class DayCompactor {
     }
 
     /** Writes a row unless an earlier one had its exact key, and rolls it up. */
-    private static void write(KeyOrder.Row r, boolean duplicate, Counts counts, GenericRecord record,
-                              ParquetWriter<GenericRecord> out, HourlyRollup rollup) throws IOException {
+    private static void write(KeyOrder.Row r, boolean duplicate, Counts counts, ParquetWriter<KeyOrder.Row> out,
+                              HourlyRollup rollup) throws IOException {
         if (duplicate) {
             counts.duplicates++;
             return;
         }
-        record.put("sensor_id", r.sensorId());
-        record.put("metric", r.metric());
-        record.put("ts", r.tsMicros());
-        record.put("value", r.value());
-        record.put("unit", r.unit());
-        record.put("quality", r.quality().label());
-        record.put("topic", r.topic());
-        record.put("received_at", r.receivedAtMicros());
-        out.write(record);
+        out.write(r);
         counts.written++;
         if (r.value() != null && r.quality() != Quality.MISSING_VALUE) {
             counts.withValue++;

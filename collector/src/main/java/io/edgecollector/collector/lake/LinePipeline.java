@@ -35,7 +35,9 @@ final class LinePipeline implements AutoCloseable {
         void line(long offset, int length, MappedMessage mapped) throws IOException;
     }
 
-    static final int BATCH_LINES = 2_000;
+    /** Bytes of whole lines handed to a worker at a time (about 2,000 lines of a simulated day). */
+    static final int BATCH_BYTES = 1 << 19;
+    static final int BATCH_LINES = 2_048;
 
     private final MessageProcessor processor;
     private final MessageProcessor intakeChecked;
@@ -62,27 +64,44 @@ final class LinePipeline implements AutoCloseable {
         return Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
-    /** A batch of lines copied out of the reader's buffer, and what each became. */
+    /** A block of whole lines as read from the file (split into lines on a worker), and what each became. */
     private static final class Batch {
-        byte[] bytes = new byte[1 << 18];
-        int used;
-        final int[] starts = new int[BATCH_LINES];
-        final int[] lengths = new int[BATCH_LINES];
-        final long[] offsets = new long[BATCH_LINES];
-        final MappedMessage[] mapped = new MappedMessage[BATCH_LINES];
-        final RawMessage[] stateful = new RawMessage[BATCH_LINES];
+        final byte[] bytes;
+        final int used;
+        final long offset;
+        int[] starts = new int[BATCH_LINES];
+        int[] lengths = new int[BATCH_LINES];
+        MappedMessage[] mapped;
+        RawMessage[] stateful;
         int lines;
 
-        void add(byte[] buf, int off, int len, long offset) {
-            if (used + len > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, used + len));
+        Batch(byte[] bytes, int used, long offset) {
+            this.bytes = bytes;
+            this.used = used;
+            this.offset = offset;
+        }
+
+        /** Finds the lines (each ends in a newline, not counted in its length). */
+        void split() {
+            int start = 0;
+            for (int i = 0; i < used; i++) {
+                if (bytes[i] == '\n') {
+                    if (lines == starts.length) {
+                        starts = Arrays.copyOf(starts, lines * 2);
+                        lengths = Arrays.copyOf(lengths, lines * 2);
+                    }
+                    starts[lines] = start;
+                    lengths[lines] = i - start;
+                    lines++;
+                    start = i + 1;
+                }
             }
-            System.arraycopy(buf, off, bytes, used, len);
-            starts[lines] = used;
-            lengths[lines] = len;
-            offsets[lines] = offset;
-            used += len;
-            lines++;
+            mapped = new MappedMessage[lines];
+            stateful = new RawMessage[lines];
+        }
+
+        long offset(int line) {
+            return offset + starts[line];
         }
     }
 
@@ -93,20 +112,12 @@ final class LinePipeline implements AutoCloseable {
      */
     int read(Path file, long limit, boolean daily, Sink sink) throws IOException {
         ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
-        Batch[] current = {new Batch()};
         long[] at = {0};
         try {
-            int torn = RawLineReader.read(file, limit, (buf, off, len) -> {
-                current[0].add(buf, off, len, at[0]);
-                at[0] += len + 1L;
-                if (current[0].lines == BATCH_LINES) {
-                    submit(file, daily, current[0], pending, sink);
-                    current[0] = new Batch();
-                }
+            int torn = RawLineReader.readChunks(file, limit, BATCH_BYTES, (buf, len) -> {
+                submit(file, daily, new Batch(buf, len, at[0]), pending, sink);
+                at[0] += len;
             });
-            if (current[0].lines > 0) {
-                submit(file, daily, current[0], pending, sink);
-            }
             while (!pending.isEmpty()) {
                 deliver(file, await(pending.removeFirst()), sink);
             }
@@ -146,20 +157,24 @@ final class LinePipeline implements AutoCloseable {
 
     /** On a worker: decode and process every line but a stateful protocol's. */
     private Batch process(Path file, boolean daily, Batch b) {
+        b.split();
         for (int i = 0; i < b.lines; i++) {
-            RawMessage message;
-            try {
-                message = RawLineCodec.decode(b.bytes, b.starts[i], b.lengths[i]);
-            } catch (IOException torn) {
-                continue;
+            boolean checked = checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]);
+            RawMessage message = checked ? DailyLineDecoder.decode(b.bytes, b.starts[i], b.lengths[i]) : null;
+            if (message == null) {
+                try {
+                    message = RawLineCodec.decode(b.bytes, b.starts[i], b.lengths[i]);
+                } catch (IOException torn) {
+                    continue;
+                }
             }
             if (processor.isStateful(message.topic())) {
                 b.stateful[i] = message;
                 continue;
             }
-            MessageProcessor p = daily && intakeChecked != null && message.payload() != null
-                    && checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]) ? intakeChecked : processor;
-            b.mapped[i] = p.process(message, file, b.offsets[i], b.lengths[i]);
+            MessageProcessor p = daily && intakeChecked != null && message.payload() != null && checked
+                    ? intakeChecked : processor;
+            b.mapped[i] = p.process(message, file, b.offset(i), b.lengths[i]);
         }
         return b;
     }
@@ -179,9 +194,9 @@ final class LinePipeline implements AutoCloseable {
         for (int i = 0; i < b.lines; i++) {
             MappedMessage mapped = b.mapped[i];
             if (b.stateful[i] != null) {
-                mapped = processor.process(b.stateful[i], file, b.offsets[i], b.lengths[i]);
+                mapped = processor.process(b.stateful[i], file, b.offset(i), b.lengths[i]);
             }
-            sink.line(b.offsets[i], b.lengths[i], mapped);
+            sink.line(b.offset(i), b.lengths[i], mapped);
         }
     }
 

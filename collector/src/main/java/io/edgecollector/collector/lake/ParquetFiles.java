@@ -18,10 +18,12 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 
@@ -41,6 +43,40 @@ final class ParquetFiles {
                 .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();
+    }
+
+    /**
+     * A writer of the lake's measurement rows, with the settings of {@link #writer} and the
+     * file parquet-avro writes for {@link LakeSchemas#MEASUREMENT} (see {@link MeasurementWriteSupport}).
+     */
+    static ParquetWriter<KeyOrder.Row> measurementWriter(Path file) throws IOException {
+        return new RowsBuilder(new LocalOutputFile(file))
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(new PureJavaCodecs())
+                .withCompressionCodec(CompressionCodecName.ZSTD)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build();
+    }
+
+    private static final class RowsBuilder extends ParquetWriter.Builder<KeyOrder.Row, RowsBuilder> {
+        RowsBuilder(LocalOutputFile file) {
+            super(file);
+        }
+
+        @Override
+        protected RowsBuilder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<KeyOrder.Row> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+            throw new UnsupportedOperationException("the lake is written without Hadoop");
+        }
+
+        @Override
+        protected WriteSupport<KeyOrder.Row> getWriteSupport(ParquetConfiguration conf) {
+            return new MeasurementWriteSupport(LakeSchemas.MEASUREMENT);
+        }
     }
 
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);

@@ -159,7 +159,7 @@ public final class RawLineCodec {
      * decoding. Anything else, or an impossible date, goes to Instant.parse (which accepts or
      * refuses it as before).
      */
-    static Instant parseInstant(String s) {
+    public static Instant parseInstant(String s) {
         Instant fast = Timestamps.utcOrNull(s);
         return fast != null ? fast : Instant.parse(s);
     }

@@ -59,4 +59,54 @@ public final class RawLineReader {
             }
         }
     }
+
+    /** Receives a block of whole lines: buffer[0, length) ends in a newline; the buffer is the handler's from then on. */
+    public interface ChunkHandler {
+        void chunk(byte[] buffer, int length) throws IOException;
+    }
+
+    /**
+     * As {@link #read(Path, long, LineHandler)}, but hands over blocks of about chunkBytes of whole
+     * lines (each block a fresh array, so the handler may pass it to another thread) instead of
+     * single lines: finding the lines is left to whoever processes the block.
+     * @return the bytes at the end that do not end in a newline (a line torn by a crash), or 0
+     */
+    public static int readChunks(Path file, long limit, int chunkBytes, ChunkHandler handler) throws IOException {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = RawFiles.isCompressed(file) ? new GZIPInputStream(raw, 1 << 16) : raw) {
+            byte[] buf = new byte[chunkBytes];
+            int filled = 0;
+            long left = limit;
+            boolean end = false;
+            while (!end) {
+                while (filled < buf.length) {
+                    int n = left <= 0 ? -1 : in.read(buf, filled, (int) Math.min(buf.length - filled, left));
+                    if (n < 0) {
+                        end = true;
+                        break;
+                    }
+                    left -= n;
+                    filled += n;
+                }
+                int last = filled - 1;
+                while (last >= 0 && buf[last] != '\n') {
+                    last--;
+                }
+                if (last < 0) {
+                    if (end) {
+                        return filled;
+                    }
+                    buf = Arrays.copyOf(buf, buf.length * 2); // one line longer than the block
+                    continue;
+                }
+                int whole = last + 1;
+                byte[] next = new byte[Math.max(chunkBytes, filled - whole)];
+                System.arraycopy(buf, whole, next, 0, filled - whole);
+                handler.chunk(buf, whole);
+                buf = next;
+                filled -= whole;
+            }
+            return filled;
+        }
+    }
 }

@@ -72,6 +72,18 @@ class LinePipelineTest {
         assertEquals("torn", one.get(5001));
         assertTrue(one.get(0).startsWith("0@0 [] [t: sensor_id contains control characters]"), one.get(0));
         assertTrue(one.get(1).startsWith("1@"), one.get(1));
+        byte[] bytes = out.toByteArray();
+        List<Long> starts = new ArrayList<>(List.of(0L));
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                starts.add(i + 1L);
+            }
+        }
+        for (int i = 0; i < one.size(); i++) {
+            if (!one.get(i).equals("torn")) {
+                assertTrue(one.get(i).startsWith(i + "@" + starts.get(i) + " "), "line " + i + " at its offset in the file: " + one.get(i));
+            }
+        }
     }
 
     static List<String> results(Path file, int threads) throws Exception {
