@@ -55,6 +55,15 @@ PY
   sleep 1
 fi
 
+# /health timed five times, while the slow connections are held open
+probe_health() {
+  for _ in 1 2 3 4 5; do
+    curl -sk -o /dev/null -w "/health under load with $SLOW slow connections held open: %{http_code} in %{time_total} s\n" \
+      "$scheme://127.0.0.1:$http/health"
+    sleep 1
+  done
+}
+
 echo "POST $scheme://127.0.0.1:$http/ingest: $connections connections, ${seconds} s measured after 5 s of warm-up (load generator: $load_generator)"
 if [ "$load_generator" = wrk ]; then
   # wrk (C, epoll, OpenSSL, two threads) costs the shared 2 cores far less than a JVM client
@@ -70,11 +79,7 @@ if [ "$load_generator" = wrk ]; then
   load=$!
   if [ -n "$slow" ]; then
     sleep 5
-    for _ in 1 2 3 4 5; do
-      curl -sk -o /dev/null -w "/health under load with $SLOW slow connections held open: %{http_code} in %{time_total} s\n" \
-        "$scheme://127.0.0.1:$http/health"
-      sleep 1
-    done
+    probe_health
   fi
   wait $load
   cpu1=$(cpu_ticks)
@@ -89,11 +94,7 @@ else
   load=$!
   if [ -n "$slow" ]; then
     sleep 10
-    for _ in 1 2 3 4 5; do
-      curl -sk -o /dev/null -w "/health under load with $SLOW slow connections held open: %{http_code} in %{time_total} s\n" \
-        "$scheme://127.0.0.1:$http/health"
-      sleep 1
-    done
+    probe_health
   fi
   wait $load
   accepted=$(sed -n 's/^accepted_readings=//p' "$work/load.out")
