@@ -17,13 +17,9 @@ rounds=${2:-2}
 [ -f collector/target/collector.jar ] || mvn -B -q package -DskipTests
 . bench/private-broker.sh
 bench_workspace iot_burst
-# Mosquitto writes its database when stopped: wait for it before removing the workspace
-trap 'bench_cleanup; wait 2>/dev/null; rm -rf "$work"' EXIT
 start_private_broker
 url="tcp://127.0.0.1:$port"
 http=$(free_port)
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 publish() {
   java -jar simulator/target/simulator.jar --broker-url "$url" --client-id "bench-burst-pub" --topic-prefix "$1" \
     --count "$n" > "$work/pub.log" 2>&1

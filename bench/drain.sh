@@ -19,7 +19,6 @@ bench_workspace iot_bench
 start_private_broker
 url="tcp://127.0.0.1:$port"
 # one sample of the collector's /metrics (cheap to poll: counting lines or rows would steal CPU from the drain)
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
 # the busiest threads of a process: "name seconds, ..." (JIT compiler, MQTT callback, loader...)
 thread_cpu() {
   for t in /proc/"$1"/task/*; do

@@ -71,9 +71,8 @@ if [ "$load_generator" = wrk ]; then
   wrk -t2 -c"$connections" -d5s -s bench/http-ingest.lua "$scheme://127.0.0.1:$http/ingest/bench" \
     -- "$base" http-bench-w > "$work/warmup.out" &
   load=$!
-  cpu_ticks() { awk '{print $14 + $15}' "/proc/$collector/stat"; }
   wait $load
-  cpu0=$(cpu_ticks)
+  cpu0=$(cpu_ticks "$collector")
   wrk -t2 -c"$connections" -d"${seconds}s" -s bench/http-ingest.lua "$scheme://127.0.0.1:$http/ingest/bench" \
     -- "$(( base + 10000000 ))" http-bench-m > "$work/measured.out" &
   load=$!
@@ -82,7 +81,7 @@ if [ "$load_generator" = wrk ]; then
     probe_health
   fi
   wait $load
-  cpu1=$(cpu_ticks)
+  cpu1=$(cpu_ticks "$collector")
   grep -v '^accepted_readings=' "$work/measured.out" | sed -n '/^requests:/,$p'
   measured=$(sed -n 's/^requests: \([0-9]*\).*/\1/p' "$work/measured.out")
   awk -v t=$(( cpu1 - cpu0 )) -v hz="$(getconf CLK_TCK)" -v n="$measured" -v s="$seconds" \

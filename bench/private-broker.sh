@@ -9,6 +9,8 @@
 #   $collector_jvm              the JVM options the systemd unit and the image run the collector
 #                               with, then any in $COLLECTOR_JAVA_OPTS (to try others); another
 #                               garbage collector in $COLLECTOR_GC (e.g. -XX:+UseG1GC).
+#   metric PORT NAME            the value of one counter on the collector's /metrics at PORT (0 if absent).
+#   cpu_ticks PID               user + system CPU of a process, in clock ticks.
 #   collector_alive LOG         in a wait loop: stops the benchmark with the end of LOG when the
 #                               collector ($collector) has exited, instead of waiting forever.
 collector_jvm=(-Xmx128m ${COLLECTOR_GC:--XX:+UseSerialGC} ${COLLECTOR_JAVA_OPTS:-})
@@ -19,6 +21,8 @@ collector_alive() {
   tail -20 "$1" >&2
   exit 1
 }
+metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -33,7 +37,8 @@ bench_workspace() {
 
 bench_cleanup() {
   [ -n "$collector" ] && kill "$collector" 2>/dev/null && wait "$collector" 2>/dev/null || true
-  [ -n "$broker" ] && kill "$broker" 2>/dev/null || true
+  # Mosquitto writes its database when stopped: wait for it before removing the workspace
+  [ -n "$broker" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null || true
   psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }

@@ -13,7 +13,6 @@ n=${1:-100000}
 bench_workspace iot_spb
 start_private_broker
 url="tcp://127.0.0.1:$port"
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
 cpu_seconds() { sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($12 + $13) / hz}'; }
 http=$(free_port)
 args=(run --broker-url "$url" --topics 'bench/#' --client-id bench-spb --sparkplug-enabled true --sparkplug-group BenchPlant

@@ -19,8 +19,6 @@ bench_workspace iot_steady
 start_private_broker
 url="tcp://127.0.0.1:$port"
 http=$(free_port)
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 # per-thread CPU ticks: "tid ticks name" lines
 thread_ticks() {
   for t in /proc/"$1"/task/*; do
