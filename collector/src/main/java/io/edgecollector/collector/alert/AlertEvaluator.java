@@ -44,8 +44,8 @@ public final class AlertEvaluator {
     /** Judges one durable reading; transitions go to out, stamped with now. */
     public void evaluate(Reading r, Instant now, List<AlertEvent> out) {
         Series s = series(r.sensorId(), r.metric());
-        long ts = r.ts().toEpochMilli();
-        if (ts <= s.lastTsMillis) {
+        long ts = Series.micros(r.ts());
+        if (ts <= s.lastTsMicros) {
             return;
         }
         Double v = r.value();
@@ -57,18 +57,18 @@ public final class AlertEvaluator {
                     }
                 }
                 case RATE -> {
-                    if (v != null && s.lastValueTsMillis != Slot.NONE) {
-                        double perMinute = Math.abs(v - s.lastValue) * 60_000.0 / (ts - s.lastValueTsMillis);
+                    if (v != null && s.lastValueTsMicros != Slot.NONE) {
+                        double perMinute = Math.abs(v - s.lastValue) * 60_000_000.0 / (ts - s.lastValueTsMicros);
                         rate(slot, perMinute, r, now, out);
                     }
                 }
                 case SILENCE -> heard(slot, r, now, out);
             }
         }
-        s.lastTsMillis = ts;
+        s.lastTsMicros = ts;
         if (v != null) {
             s.lastValue = v;
-            s.lastValueTsMillis = ts;
+            s.lastValueTsMicros = ts;
         }
     }
 
@@ -191,9 +191,9 @@ public final class AlertEvaluator {
         watchRegistered(registered);
         oldSeries.values().forEach(m -> m.values().forEach(s -> {
             Series fresh = series(s.sensorId, s.metric);
-            fresh.lastTsMillis = s.lastTsMillis;
+            fresh.lastTsMicros = s.lastTsMicros;
             fresh.lastValue = s.lastValue;
-            fresh.lastValueTsMillis = s.lastValueTsMillis;
+            fresh.lastValueTsMicros = s.lastValueTsMicros;
         }));
         for (Slot was : old.values()) {
             Slot kept = slots.get(was.key());

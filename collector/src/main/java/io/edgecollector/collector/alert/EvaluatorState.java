@@ -25,8 +25,8 @@ final class EvaluatorState {
         evaluator.rules().forEach(r -> rules.add(rule(r)));
         ArrayNode ss = root.putArray("series");
         for (Series s : evaluator.allSeries()) {
-            ss.addObject().put("sensor_id", s.sensorId).put("metric", s.metric).put("last_ts", s.lastTsMillis)
-                    .put("last_value_ts", s.lastValueTsMillis).put("last_value", s.lastValue);
+            ss.addObject().put("sensor_id", s.sensorId).put("metric", s.metric).put("last_ts_us", s.lastTsMicros)
+                    .put("last_value_ts_us", s.lastValueTsMicros).put("last_value", s.lastValue);
         }
         ArrayNode slots = root.putArray("slots");
         for (Slot slot : evaluator.slots().values()) {
@@ -40,6 +40,15 @@ final class EvaluatorState {
         return root;
     }
 
+    /** A series time: microseconds, or the milliseconds a state saved before microseconds had. */
+    private static long micros(JsonNode series, String key, String millisKey) {
+        if (series.has(key)) {
+            return series.get(key).asLong();
+        }
+        long millis = series.get(millisKey).asLong();
+        return millis == Slot.NONE ? Slot.NONE : millis * 1000 + 999;
+    }
+
     /** The evaluator as saved, its rules then replaced by the current ones (resolutions go to out). */
     static AlertEvaluator read(JsonNode root, List<AlertRule> current, Collection<String> registered, Instant now,
                                List<AlertEvent> out) {
@@ -48,8 +57,8 @@ final class EvaluatorState {
         AlertEvaluator e = new AlertEvaluator(saved, List.of(), now);
         for (JsonNode n : root.get("series")) {
             Series s = e.series(n.get("sensor_id").asText(), n.get("metric").asText());
-            s.lastTsMillis = n.get("last_ts").asLong();
-            s.lastValueTsMillis = n.get("last_value_ts").asLong();
+            s.lastTsMicros = micros(n, "last_ts_us", "last_ts");
+            s.lastValueTsMicros = micros(n, "last_value_ts_us", "last_value_ts");
             s.lastValue = n.get("last_value").asDouble();
         }
         for (JsonNode n : root.get("slots")) {

@@ -146,4 +146,30 @@ class AlertEvaluatorTest {
         assertTrue(out.isEmpty());
         assertEquals(List.of("firing@10=42.0"), feed(restored, "S1", "temperature", 3, 50, 10, 42));
     }
+
+    /** A Sparkplug birth then death often share a millisecond: the death is a new reading, not a repeat. */
+    @Test
+    void twoReadingsInOneMillisecond_areBothJudged() {
+        AlertRule offline = new AlertRule("offline", null, "sparkplug_online", null, null, 0.5, null, null, null, null);
+        AlertEvaluator e = new AlertEvaluator(List.of(offline), List.of(), T0);
+        Instant birth = T0.plusNanos(831_548_000);
+        Instant death = T0.plusNanos(831_965_000);
+        e.evaluate(new Reading("N/D", "sparkplug_online", birth, 1.0, null, null, null, "t", birth, Quality.VALID), T0, out);
+        e.evaluate(new Reading("N/D", "sparkplug_online", death, 0.0, null, null, null, "t", death, Quality.VALID), T0, out);
+        assertEquals(List.of("firing"), out.stream().map(AlertEvent::state).toList());
+        assertEquals(death, out.get(0).readingTs());
+    }
+
+    @Test
+    void aStateSavedInMilliseconds_stillSkipsTheReadingItHadSeen() {
+        AlertEvaluator e = new AlertEvaluator(List.of(above("too_hot", 40, null, null)), List.of(), T0);
+        feed(e, "S1", "temperature", 5, 39);
+        var saved = EvaluatorState.write(e);
+        var series = (com.fasterxml.jackson.databind.node.ObjectNode) saved.get("series").get(0);
+        series.remove("last_ts_us");
+        series.remove("last_value_ts_us");
+        series.put("last_ts", T0.plusSeconds(5).toEpochMilli()).put("last_value_ts", T0.plusSeconds(5).toEpochMilli());
+        AlertEvaluator restored = EvaluatorState.read(saved, e.rules(), List.of(), T0, out);
+        assertEquals(List.of("firing@6=41.0"), feed(restored, "S1", "temperature", 5, 45, 6, 41));
+    }
 }
