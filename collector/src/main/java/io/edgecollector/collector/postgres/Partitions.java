@@ -22,6 +22,13 @@ final class Partitions {
     private static final int MONTHS_AHEAD = 2;
 
     private final Set<YearMonth> known = new TreeSet<>();
+    /**
+     * The last month found known, as epoch seconds [from, until): a reading stamped and received
+     * in it needs nothing, so the check per row is two comparisons (it was two ZonedDateTimes and
+     * two YearMonths per row, on the loader thread, for the same answer all month long).
+     */
+    private long knownFrom = Long.MAX_VALUE;
+    private long knownUntil = Long.MIN_VALUE;
 
     /** Creates the partitions of this month and the next before any reading needs them. */
     void ensureAhead(Connection c, Clock clock) throws SQLException {
@@ -38,12 +45,23 @@ final class Partitions {
     void ensureFor(Connection c, List<Reading> readings) throws SQLException {
         Set<YearMonth> needed = new TreeSet<>();
         for (Reading r : readings) {
+            long ts = r.ts().getEpochSecond();
+            long receivedAt = r.receivedAt().getEpochSecond();
+            if (ts >= knownFrom && ts < knownUntil && receivedAt >= knownFrom && receivedAt < knownUntil) {
+                continue;
+            }
             YearMonth month = YearMonth.from(r.ts().atZone(ZoneOffset.UTC));
             YearMonth received = YearMonth.from(r.receivedAt().atZone(ZoneOffset.UTC));
             boolean near = !month.isBefore(received.minusMonths(MONTHS_BACK))
                     && !month.isAfter(received.plusMonths(MONTHS_AHEAD));
-            if (near && !known.contains(month)) {
+            if (!near) {
+                continue;
+            }
+            if (!known.contains(month)) {
                 needed.add(month);
+            } else if (month.equals(received)) {
+                knownFrom = start(month);
+                knownUntil = start(month.plusMonths(1));
             }
         }
         if (needed.isEmpty()) {
@@ -54,6 +72,10 @@ final class Partitions {
         }
         c.commit();
         known.addAll(needed);
+    }
+
+    private static long start(YearMonth month) {
+        return month.atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     }
 
     private static void create(Connection c, YearMonth month) throws SQLException {
