@@ -41,7 +41,7 @@ public final class RawLineCodec {
                                  String error) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + topic.length() + 96);
         write(out, "{\"received_at\":\"");
-        write(out, receivedAt.toString());
+        write(out, Timestamps.format(receivedAt));
         write(out, "\",\"topic\":\"");
         out.writeBytes(QUOTE.quoteAsUTF8(topic));
         write(out, "\",\"qos\":");

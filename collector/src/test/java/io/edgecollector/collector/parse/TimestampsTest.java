@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TimestampsTest {
@@ -73,5 +74,35 @@ class TimestampsTest {
         } catch (RuntimeException e) {
             return "refused";
         }
+    }
+
+    /** The raw line's received_at: the same text as Instant.toString, for every precision and year. */
+    @Test
+    void format_writesWhatInstantToStringWrites() {
+        Random random = new Random(3);
+        for (int i = 0; i < 300_000; i++) {
+            long seconds = switch (i % 4) {
+                case 0 -> random.nextLong(-62_200_000_000L, 253_500_000_000L); // around years 0 and 9999 too
+                case 1 -> random.nextLong(-62_167_219_200L, 253_402_300_800L); // 0000-01-01 .. 9999-12-31
+                default -> 1_700_000_000L + random.nextInt(400_000_000); // these decades
+            };
+            int nanos = switch (i % 5) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000; // milliseconds
+                case 2 -> random.nextInt(1_000_000) * 1_000; // microseconds, as intake stamps
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant t = Instant.ofEpochSecond(seconds, nanos);
+            assertEquals(t.toString(), Timestamps.format(t));
+        }
+        for (String s : new String[] {"0000-01-01T00:00:00Z", "0000-02-29T23:59:59.999999999Z", "9999-12-31T23:59:59.999999Z",
+                "-0001-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.000001Z",
+                "2024-02-29T12:00:00.100Z", "2026-12-02T10:00:00.086400Z"}) {
+            Instant t = Instant.parse(s);
+            assertEquals(t.toString(), Timestamps.format(t), s);
+            assertEquals(s, Timestamps.format(t));
+        }
+        assertEquals(Instant.MIN.toString(), Timestamps.format(Instant.MIN));
+        assertEquals(Instant.MAX.toString(), Timestamps.format(Instant.MAX));
     }
 }
