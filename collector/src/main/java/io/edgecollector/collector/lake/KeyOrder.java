@@ -3,17 +3,20 @@ package io.edgecollector.collector.lake;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.Quality;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -100,7 +103,7 @@ final class KeyOrder implements AutoCloseable {
 
     /** Hands every row over in key order, then forgets them. */
     void drain(Sink sink) throws IOException {
-        held.sort(Row.BY_KEY); // stable: among equal keys, the order they were added in
+        sortByKey(held);
         PriorityQueue<Cursor> queue = new PriorityQueue<>(Comparator.comparing((Cursor c) -> c.row, Row.BY_KEY)
                 .thenComparingInt(c -> c.run));
         List<Cursor> open = new ArrayList<>();
@@ -208,18 +211,92 @@ final class KeyOrder implements AutoCloseable {
         }
     }
 
-    private void spill() throws IOException {
-        held.sort(Row.BY_KEY);
-        Path file = dir.resolve("run-" + runs.size());
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
-            Row previous = null;
-            for (Row r : held) {
-                write(out, r, previous);
-                previous = r;
+    /**
+     * Puts the rows in key order, stably (of rows with the same key, the one added first comes
+     * first), as {@code rows.sort(Row.BY_KEY)} does, without comparing rows: they are grouped by
+     * sensor and metric, the few groups are put in order, and a group's rows, which come in
+     * time order from a raw file that is in order of receipt, are sorted by ts only when they
+     * are not in order already. Comparing rows (two strings each time) was a fifth of the reading
+     * thread of a 1M-line day (JFR).
+     */
+    static void sortByKey(List<Row> rows) {
+        Map<String, Map<String, List<Row>>> bySensor = new HashMap<>();
+        for (Row r : rows) {
+            bySensor.computeIfAbsent(r.sensorId(), k -> new HashMap<>())
+                    .computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
+        }
+        List<String> sensors = new ArrayList<>(bySensor.keySet());
+        sensors.sort(null);
+        int i = 0;
+        for (String sensor : sensors) {
+            Map<String, List<Row>> byMetric = bySensor.get(sensor);
+            List<String> metrics = new ArrayList<>(byMetric.keySet());
+            metrics.sort(null);
+            for (String metric : metrics) {
+                List<Row> group = byMetric.get(metric);
+                if (!inTimeOrder(group)) {
+                    group.sort(BY_TS); // stable
+                }
+                for (Row r : group) {
+                    rows.set(i++, r);
+                }
             }
+        }
+    }
+
+    private static final Comparator<Row> BY_TS = Comparator.comparingLong(Row::tsMicros);
+
+    private static boolean inTimeOrder(List<Row> group) {
+        for (int i = 1; i < group.size(); i++) {
+            if (group.get(i).tsMicros() < group.get(i - 1).tsMicros()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void spill() throws IOException {
+        sortByKey(held);
+        Path file = dir.resolve("run-" + runs.size());
+        // the run is built in memory (about 1.5 MB for 50,000 rows) and written at once: through a
+        // BufferedOutputStream every writeLong was a synchronized call
+        RunBytes bytes = new RunBytes();
+        DataOutputStream out = new DataOutputStream(bytes);
+        Row previous = null;
+        for (Row r : held) {
+            write(out, r, previous);
+            previous = r;
+        }
+        try (OutputStream f = Files.newOutputStream(file)) {
+            f.write(bytes.buf, 0, bytes.count);
         }
         runs.add(new Run(file, held.size()));
         held.clear();
+    }
+
+    /** A growing byte array, without ByteArrayOutputStream's locking. */
+    private static final class RunBytes extends OutputStream {
+        byte[] buf = new byte[1 << 16];
+        int count;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
+        }
     }
 
     private static final int SAME_SENSOR = 1;
