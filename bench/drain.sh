@@ -9,7 +9,10 @@
 #   - the collector with PostgreSQL unreachable: intake alone (parse, validate, raw file, fsync, ack);
 #   - the collector: time until every reading is committed in PostgreSQL (and in the raw file),
 #     its start-up time to "subscribed" and its peak RSS.
+# The collector runs through bin/edge-collector, as users run it (JVM options, class-data archive,
+# MALLOC_ARENA_MAX).
 # Usage: bench/drain.sh [MESSAGES]    (needs mosquitto, mosquitto_sub, psql; local PostgreSQL)
+#   LAUNCHER / COLLECTOR_JAR / COLLECTOR_JAVA_OPTS / COLLECTOR_ARGS as in bench/steady.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-200000}
@@ -36,8 +39,12 @@ args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor
 intake_args=(run --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-intake
       --raw-dir "$work/raw-intake" --db-url "jdbc:postgresql://127.0.0.1:1/none" --sensors-file config/sensors.json
       --http-port "$ihttp" ${COLLECTOR_ARGS:-})
+# the collector as the README and the systemd unit start it: the launcher, its JVM options, its
+# class-data archive (written when the first registration exits, used by every later start)
+launcher=${LAUNCHER:-bin/edge-collector}
+export COLLECTOR_CDS_ARCHIVE=${COLLECTOR_CDS_ARCHIVE:-$work/collector.jsa}
 register_collector() {
-  java -jar collector/target/collector.jar "$@" > "$work/register.log" 2>&1 & collector=$!
+  "$launcher" "$@" > "$work/register.log" 2>&1 & collector=$!
   until grep -qs event=subscribed "$work/register.log"; do collector_alive "$work/register.log"; sleep 0.1; done
   kill -TERM "$collector"; wait "$collector" || true; collector=
 }
@@ -63,7 +70,7 @@ paho_line=$(paho bench-pahob drain buffered 1)
 share_line=$(paho bench-share drain buffered 2)
 
 istart=$(date +%s.%N)
-java "${collector_jvm[@]}" -jar collector/target/collector.jar "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
+"$launcher" "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
 until [ "$(metric "$ihttp" edge_collector_messages_acked_total)" -ge "$n" ]; do collector_alive "$work/intake.log"; sleep 0.05; done
 idone=$(date +%s.%N)
 icpu=$(cpu_seconds "$collector")
@@ -72,7 +79,7 @@ kill -TERM "$collector"; wait "$collector" || true; collector=
 
 psql -q -h 127.0.0.1 -U postgres -c "TRUNCATE measurements" "$db" >/dev/null
 start=$(date +%s.%N)
-java "${collector_jvm[@]}" -jar collector/target/collector.jar "${args[@]}" > "$work/collector.log" 2>&1 & collector=$!
+"$launcher" "${args[@]}" > "$work/collector.log" 2>&1 & collector=$!
 until grep -qs event=connected "$work/collector.log"; do collector_alive "$work/collector.log"; sleep 0.02; done
 connected=$(date +%s.%N)
 until grep -qs event=subscribed "$work/collector.log"; do collector_alive "$work/collector.log"; sleep 0.02; done

@@ -6,14 +6,18 @@
 #                               (queue and in-flight limits, persistence) on a free loopback port in
 #                               $work; sets $port and $broker (its pid) and returns once it listens.
 #   free_port                   prints a free loopback port.
-#   $collector_jvm              the JVM options the systemd unit and the image run the collector
-#                               with, then any in $COLLECTOR_JAVA_OPTS (to try others); another
-#                               garbage collector in $COLLECTOR_GC (e.g. -XX:+UseG1GC).
+#   $collector_jvm              the JVM options bin/edge-collector gives `run` (which the systemd
+#                               unit and the image run), then any in $COLLECTOR_JAVA_OPTS (to try
+#                               others); another garbage collector in $COLLECTOR_GC (e.g. -XX:+UseG1GC).
 #   metric PORT NAME            the value of one counter on the collector's /metrics at PORT (0 if absent).
 #   cpu_ticks PID               user + system CPU of a process, in clock ticks.
 #   collector_alive LOG         in a wait loop: stops the benchmark with the end of LOG when the
 #                               collector ($collector) has exited, instead of waiting forever.
-collector_jvm=(-Xmx128m ${COLLECTOR_GC:--XX:+UseSerialGC} ${COLLECTOR_JAVA_OPTS:-})
+# read from the launcher's `run` case, so a bench cannot drift from what users run
+launcher_run_opts=$(sed -n 's/^ *\*) opts="\([^"]*\)".*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../bin/edge-collector")
+[ -n "$launcher_run_opts" ] || { echo "bench/private-broker.sh: no run options in bin/edge-collector" >&2; exit 1; }
+# shellcheck disable=SC2206 # options are words on purpose
+collector_jvm=(${launcher_run_opts/-XX:+UseSerialGC/${COLLECTOR_GC:--XX:+UseSerialGC}} ${COLLECTOR_JAVA_OPTS:-})
 
 collector_alive() {
   kill -0 "$collector" 2>/dev/null && return 0

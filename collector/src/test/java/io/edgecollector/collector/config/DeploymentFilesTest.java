@@ -197,6 +197,8 @@ class DeploymentFilesTest {
     void launcher_systemdUnits_cronAndImage_giveTheJvmTheSameOptions() throws Exception {
         List<String> daemon = launcherOptions("run");
         assertTrue(daemon.contains("-Xmx128m") && daemon.contains("-XX:+UseSerialGC"), daemon.toString());
+        // the endurance run (EnduranceIT, bench/endurance.sh) starts the collector itself: with the same options
+        assertEquals(daemon, io.edgecollector.collector.it.endurance.Endurance.JVM, "Endurance.JVM");
         // the daemon's unit and image run the launcher itself: the same options, archive and malloc setting by construction
         assertTrue(unit("edge-collector.service").get("ExecStart").startsWith("/bin/sh /opt/edge-collector/bin/edge-collector run "),
                 "edge-collector.service runs the launcher");

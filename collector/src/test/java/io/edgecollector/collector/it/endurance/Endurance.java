@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * bench/endurance.sh (java ... Endurance MINUTES [FAULT_SECONDS]).
  */
 public final class Endurance implements AutoCloseable {
-    /** As deploy/systemd/edge-collector.service and the image run the collector. */
-    static final List<String> JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    /** As bin/edge-collector (which the systemd unit and the image run) starts the daemon; DeploymentFilesTest keeps them equal. */
+    public static final List<String> JVM = List.of("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC", "-XX:+UnlockExperimentalVMOptions",
+            "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
     static final double RATE = 2000;
     static final Duration SAMPLE_EVERY = Duration.ofSeconds(10);
     static final Duration DATABASE_OUTAGE = Duration.ofSeconds(20);
