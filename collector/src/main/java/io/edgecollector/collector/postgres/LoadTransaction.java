@@ -63,7 +63,7 @@ public final class LoadTransaction {
                                                 AND r.topic = ? AND r.payload = ?))
             ON CONFLICT (raw_file, raw_offset) DO NOTHING""";
 
-    /** A large import's load: measurements only, its rollups filled once at the end ({@link ImportRollup}). */
+    /** {@link Mode#IMPORT_DEFERRED}'s load: measurements only, its rollups filled once at the end ({@link ImportRollup}). */
     private static final String INSERT_ONLY = "INSERT INTO measurements SELECT * FROM stage_measurements ON CONFLICT DO NOTHING";
     private static final String COPY_1MIN = "COPY measurements_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) "
             + "FROM STDIN";
