@@ -3,7 +3,7 @@
 # 200,000 lines of 5 metrics, a minute apart) imported into a fresh database on the local
 # PostgreSQL (dropped afterwards), JVM start included; prints readings/s and checks the rows.
 # Phases (from the import's log): load_ms = the loader's time in PostgreSQL transactions, overlapping
-# parsing; writer_waited_ms = parsing held up by loading; rollup_ms = the final measurements_1min fill.
+# parsing; writer_waited_ms = parsing held up by loading; rollup_ms = a final measurements_1min fill (only an import begun with its rollups deferred; else 0).
 # Usage: bench/import.sh [READINGS]   (builds the jars first if they are missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."

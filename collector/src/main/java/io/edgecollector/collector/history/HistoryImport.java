@@ -4,6 +4,7 @@ import io.edgecollector.collector.parse.Processed;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.postgres.ImportRollup;
+import io.edgecollector.collector.postgres.LoadTransaction;
 import io.edgecollector.collector.postgres.RawFileLoader;
 import io.edgecollector.collector.rawlog.HandedLines;
 import io.edgecollector.collector.rawlog.ImportFiles;
@@ -113,10 +114,10 @@ public final class HistoryImport {
         Instant receivedAt = receivedAt(raw);
         long checkpoint = checkpoint(raw);
         String name = raw.getFileName().toString();
-        // rollups once at the end unless this file's loading began with them per chunk
-        boolean deferRollups = ImportRollup.deferFrom(pool, name, checkpoint);
-        ImportLoader follower = new ImportLoader(raw,
-                deferRollups ? new RawFileLoader(pool, new LineSource(handed, processor), true) : loader, checkpoint, linesDone);
+        // rollups with each chunk, unless the previous version began this import with them deferred to its end
+        boolean deferRollups = ImportRollup.pending(pool, name);
+        ImportLoader follower = new ImportLoader(raw, new RawFileLoader(pool, new LineSource(handed, processor),
+                deferRollups ? LoadTransaction.Mode.IMPORT_DEFERRED : LoadTransaction.Mode.IMPORT), checkpoint, linesDone);
         Writer writer = new Writer(raw, topic, receivedAt, handed, follower);
         long rollupNanos = 0;
         try {
@@ -134,6 +135,8 @@ public final class HistoryImport {
                 int minutes = ImportRollup.finish(pool, name, topic, receivedAt, first, last);
                 rollupNanos = System.nanoTime() - start;
                 LOG.info("event=import_rollup file={} rows_1min={} ms={}", name, minutes, rollupNanos / 1_000_000);
+            } else {
+                ImportRollup.makeDurable(pool, name); // before .done: the chunks committed without waiting for the disk
             }
             LOG.info("event=import_loaded file={} load_ms={} writer_waited_ms={} rollup_ms={}", name,
                     follower.loadNanos() / 1_000_000, follower.waitNanos() / 1_000_000, rollupNanos / 1_000_000);

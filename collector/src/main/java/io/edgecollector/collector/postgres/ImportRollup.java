@@ -12,14 +12,15 @@ import java.time.ZoneOffset;
 import javax.sql.DataSource;
 
 /**
- * The 1-minute rollups of a large history import, filled once at its end instead of with every
- * chunk: loading a chunk then only inserts into measurements (half the database's work per
- * reading), and one aggregate over the import's own new rows fills measurements_1min.
+ * The 1-minute rollups of an import begun by the previous version, which filled them once at
+ * its end instead of with every chunk (an import now rolls up each chunk in its own transaction,
+ * computed in the JVM: {@link LoadTransaction.Mode#IMPORT}). Such an import cut short is
+ * finished the way it began, so its rollups are counted once.
  *
- * <p>The import's own new rows are the measurements rows with its topic and its received_at
- * (every line of an import carries the same received_at, kept across runs; a reading whose key
- * was already stored is not inserted and keeps its first topic and received_at), so the final
- * statement adds exactly the rows the per-chunk path would have added, with the same
+ * <p>Its own new rows are the measurements rows with its topic and its received_at (every line
+ * of an import carries the same received_at, kept across runs; a reading whose key was already
+ * stored is not inserted and keeps its first topic and received_at), so the final statement
+ * adds exactly the rows the per-chunk path would have added, with the same
  * {@code ON CONFLICT DO UPDATE} arithmetic.
  *
  * <p>Exactly once, across kill -9: the state is a row in load_checkpoint under
@@ -27,8 +28,7 @@ import javax.sql.DataSource;
  * rollups, {@link #DONE} (byte_offset 0) once the rollup has committed, in the same transaction
  * as the rollup itself. An import cut short before the rollup is finished by running it again
  * (the rollup then covers the rows of both runs); one cut short after it finds DONE and adds
- * nothing. A raw file whose loading began without the mark (an import cut short by a version
- * that rolled up per chunk) is finished per chunk, as it began.
+ * nothing. Imports made now never write the row.
  */
 public final class ImportRollup {
     /** What load_checkpoint says of an import raw file's rollups. */
@@ -83,22 +83,22 @@ public final class ImportRollup {
         }
     }
 
-    /**
-     * Decides, before an import loads anything, whether its chunks load without rollups: yes
-     * when nothing of it is loaded yet (then marks it PENDING) or it is PENDING already; no when
-     * its rollup is done or its loading began per chunk.
-     */
-    public static boolean deferFrom(DataSource pool, String rawFile, long checkpoint) throws SQLException {
+    /** Whether the import's rollups are pending: begun by the previous version, finished by {@link #finish}. */
+    public static boolean pending(DataSource pool, String rawFile) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            State s = state(c, rawFile);
-            if (s == State.PENDING) {
-                return true;
-            }
-            if (s == State.DONE || checkpoint > 0) {
-                return false;
-            }
-            mark(c, rawFile, PENDING_OFFSET);
-            return true;
+            return state(c, rawFile) == State.PENDING;
+        }
+    }
+
+    /**
+     * Makes every chunk of the import committed so far durable (they committed without waiting
+     * for the WAL flush): touches its checkpoint row in a transaction that commits synchronously.
+     */
+    public static void makeDurable(DataSource pool, String rawFile) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement p = c.prepareStatement("UPDATE load_checkpoint SET updated_at = now() WHERE raw_file = ?")) {
+            p.setString(1, rawFile);
+            p.executeUpdate();
         }
     }
 

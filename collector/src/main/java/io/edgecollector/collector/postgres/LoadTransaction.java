@@ -63,28 +63,58 @@ public final class LoadTransaction {
                                                 AND r.topic = ? AND r.payload = ?))
             ON CONFLICT (raw_file, raw_offset) DO NOTHING""";
 
-    /** A large import's load: measurements only, its rollups filled once at the end ({@link ImportRollup}). */
+    /** {@link Mode#IMPORT_DEFERRED}'s load: measurements only, its rollups filled once at the end ({@link ImportRollup}). */
     private static final String INSERT_ONLY = "INSERT INTO measurements SELECT * FROM stage_measurements ON CONFLICT DO NOTHING";
+    private static final String COPY_1MIN = "COPY measurements_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) "
+            + "FROM STDIN";
+    private static final String STAGE_1MIN = """
+            CREATE TEMP TABLE IF NOT EXISTS stage_1min
+            (LIKE measurements_1min) ON COMMIT DELETE ROWS""";
+    private static final String MERGE_1MIN = """
+            INSERT INTO measurements_1min AS m (sensor_id, metric, minute, count, min, max, sum, valid_count)
+            SELECT sensor_id, metric, minute, count, min, max, sum, valid_count FROM stage_1min
+            ON CONFLICT (sensor_id, metric, minute) DO UPDATE SET
+                count = m.count + excluded.count,
+                min = least(m.min, excluded.min),
+                max = greatest(m.max, excluded.max),
+                sum = m.sum + excluded.sum,
+                valid_count = m.valid_count + excluded.valid_count""";
+
+    /** How a load fills measurements_1min. */
+    public enum Mode {
+        /** The live path: rollups in SQL from the rows each batch really inserted, commits waiting for the disk. */
+        LIVE,
+        /**
+         * A history import's load: a batch whose readings are all new (COPY straight into
+         * measurements succeeded) has its 1-minute rows computed in the JVM ({@link MinuteRollups})
+         * and COPYed, in the same transaction; any other batch goes the live way.
+         */
+        IMPORT,
+        /**
+         * An import begun by the previous version, whose rollups are filled once at its end
+         * ({@link ImportRollup#finish}): measurements only.
+         */
+        IMPORT_DEFERRED
+    }
 
     private final Partitions partitions = new Partitions();
-    private final boolean deferRollups;
+    private final Mode mode;
 
     /** The live path's load: rollups with every batch, commits waiting for the disk. */
     public LoadTransaction() {
-        this(false);
+        this(Mode.LIVE);
     }
 
     /**
-     * deferRollups: a large import's load, whose rollups {@link ImportRollup#finish} fills at its
-     * end. Its transactions also commit without waiting for PostgreSQL's WAL flush
-     * (synchronous_commit off for the transaction): a server crash can then lose the last few
-     * commits, but each whole, rows and checkpoint together, so loading resumes from the
-     * checkpoint the database kept and the fsynced raw file still holds those lines; the
-     * import's final rollup commits synchronously (flushing all before it) before it is
-     * reported done.
+     * An import's transactions (either import mode) also commit without waiting for
+     * PostgreSQL's WAL flush (synchronous_commit off for the transaction): a server crash can
+     * then lose the last few commits, but each whole, rows, rollups and checkpoint together, so
+     * loading resumes from the checkpoint the database kept and the fsynced raw file still holds
+     * those lines; the import ends with a synchronous commit (flushing all before it) before it
+     * is reported done.
      */
-    public LoadTransaction(boolean deferRollups) {
-        this.deferRollups = deferRollups;
+    public LoadTransaction(Mode mode) {
+        this.mode = mode;
     }
 
     /** Loads the batch; returns how many readings were new rows. */
@@ -125,7 +155,7 @@ public final class LoadTransaction {
     /** Everything of a load but its commit: partitions, readings, rejections, checkpoint. */
     private int write(Connection c, LoadBatch batch) throws SQLException {
         partitions.ensureFor(c, batch.readings()); // commits when it creates a partition: before SET LOCAL
-        if (deferRollups) {
+        if (mode != Mode.LIVE) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL synchronous_commit = off");
             }
@@ -143,7 +173,8 @@ public final class LoadTransaction {
 
     private int loadReadings(Connection c, LoadBatch batch) throws SQLException {
         byte[] rows = CopyText.encode(batch.readings());
-        if (deferRollups) {
+        var minutes = mode == Mode.IMPORT ? MinuteRollups.of(batch.readings()) : null;
+        if (mode == Mode.IMPORT_DEFERRED || minutes != null) {
             // History seldom overlaps what is stored: COPY straight into measurements (no stage
             // table, no per-row conflict check); a key already there (or twice in the batch)
             // fails it, and the batch goes the usual way, duplicates absorbed.
@@ -151,6 +182,9 @@ public final class LoadTransaction {
             try {
                 copyIn(c, COPY_DIRECT, rows);
                 c.releaseSavepoint(before);
+                if (minutes != null) {
+                    copyMinutes(c, MinuteRollups.encode(minutes));
+                }
                 return batch.readings().size();
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -163,7 +197,7 @@ public final class LoadTransaction {
             s.execute(STAGE);
         }
         copyIn(c, COPY, rows);
-        if (deferRollups) {
+        if (mode == Mode.IMPORT_DEFERRED) {
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate(INSERT_ONLY);
             }
@@ -171,6 +205,33 @@ public final class LoadTransaction {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(MERGE)) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    /**
+     * The batch's 1-minute rows: COPY straight into measurements_1min when none of its minutes
+     * is stored yet (history a minute apart, the usual case); a minute already there (live data,
+     * or the previous batch of the import ended inside it) fails it, and they are added through
+     * a stage table with the live path's ON CONFLICT arithmetic.
+     */
+    private static void copyMinutes(Connection c, byte[] minutes) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try {
+            copyIn(c, COPY_1MIN, minutes);
+            c.releaseSavepoint(before);
+            return;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(STAGE_1MIN);
+        }
+        copyIn(c, "COPY stage_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) FROM STDIN", minutes);
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(MERGE_1MIN);
         }
     }
 
@@ -273,7 +334,7 @@ public final class LoadTransaction {
             return sb;
         }
 
-        private static StringBuilder field(StringBuilder sb, String v) {
+        static StringBuilder field(StringBuilder sb, String v) {
             if (v == null) {
                 return sb.append("\\N");
             }

@@ -42,18 +42,18 @@ public final class RawFileLoader {
     private final DataSource pool;
     private final LineSource source;
     private final LoadTransaction copy;
-    private final boolean deferRollups;
+    private final LoadTransaction.Mode mode;
 
     public RawFileLoader(DataSource pool, LineSource source) {
-        this(pool, source, false);
+        this(pool, source, LoadTransaction.Mode.LIVE);
     }
 
-    /** deferRollups: a large import's loader (see {@link LoadTransaction#LoadTransaction(boolean)}). */
-    public RawFileLoader(DataSource pool, LineSource source, boolean deferRollups) {
+    /** An import's loader in one of the import modes (see {@link LoadTransaction.Mode}). */
+    public RawFileLoader(DataSource pool, LineSource source, LoadTransaction.Mode mode) {
         this.pool = pool;
         this.source = source;
-        this.deferRollups = deferRollups;
-        this.copy = new LoadTransaction(deferRollups);
+        this.mode = mode;
+        this.copy = new LoadTransaction(mode);
     }
 
     /** Creates this month's and next month's partitions now, so loading never waits on DDL at a month's start. */
@@ -91,7 +91,7 @@ public final class RawFileLoader {
     public Result load(Path file, long fromOffset, long toOffset, BooleanSupplier stop, LongConsumer bytesLoaded)
             throws IOException, SQLException {
         String name = file.getFileName().toString();
-        if (!deferRollups && name.startsWith("import_")) {
+        if (mode == LoadTransaction.Mode.LIVE && name.startsWith("import_")) {
             refusePendingImport(name);
         }
         Result total = new Result(0, 0, 0, 0, 0, fromOffset);

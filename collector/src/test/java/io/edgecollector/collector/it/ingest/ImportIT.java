@@ -119,15 +119,16 @@ class ImportIT {
     }
 
     /**
-     * The import fills measurements_1min once at its end (not with every chunk): the result must
-     * be what the live path's per-chunk rollups give for the same raw file (replayed into a
-     * second database), with readings already stored (a key the import also has, a minute the
-     * import adds to), several readings a minute, missing values and every quality; and it stays
-     * exactly once when the import is killed (-9) while loading, and when it is cut short after
-     * the rollup but before it marked itself done.
+     * The import fills measurements_1min with every chunk, from rollups computed in the JVM and
+     * copied in the chunk's transaction: the result must be what the live path's per-chunk
+     * rollups give for the same raw file (replayed into a second database), with readings
+     * already stored (a key the import also has, a minute the import adds to), several readings
+     * a minute (minutes split between chunks), missing values and every quality; and it stays
+     * exactly once when the import is killed (-9) while loading (the rollups then match the rows
+     * loaded so far), and when it is cut short after loading but before it marked itself done.
      */
     @Test
-    void rollupsFilledAtTheEnd_equalTheLivePaths_exactlyOnceAcrossKill9(@TempDir Path dir) throws Exception {
+    void rollupsFilledWithEveryChunk_equalTheLivePaths_exactlyOnceAcrossKill9(@TempDir Path dir) throws Exception {
         int lines = 150_000;
         Path csv = dir.resolve("long-history.csv");
         StringBuilder text = new StringBuilder("time,temperature,humidity\n");
@@ -159,9 +160,9 @@ class ImportIT {
             }
             long loaded = db.count("SELECT count(*) FROM measurements WHERE topic LIKE 'import/%'");
             assertTrue(loaded < 2L * lines - 1, "killed while loading: " + loaded);
-            assertEquals(1, db.count("SELECT count(*) FROM load_checkpoint WHERE raw_file LIKE '%#1min' AND byte_offset = -1"),
-                    "the rollup is pending");
-            assertEquals(2, db.count("SELECT count(*) FROM measurements_1min"), "nothing rolled up before the end");
+            assertEquals(0, db.count("SELECT count(*) FROM load_checkpoint WHERE raw_file LIKE '%#1min'"), "no rollup deferred");
+            assertTrue(db.count("SELECT count(*) FROM measurements_1min") > 2, "rolled up while loading");
+            assertEquals(rollupsOfTheRows(db), rollups(db), "the rollups of exactly the rows loaded before the kill");
 
             StringWriter finished = new StringWriter();
             assertEquals(0, cli(finished, args), finished.toString());
@@ -191,11 +192,68 @@ class ImportIT {
         }
     }
 
+    /**
+     * An import begun by the previous version, which deferred its rollups to its end (the
+     * {@code #1min} row says -1), is finished that way: one final rollup, the row then 0, and
+     * the same rollups as an import made now; meanwhile `replay` refuses its raw file.
+     */
+    @Test
+    void anImportBegunWithItsRollupsDeferred_isFinishedByOneFinalRollup_withTheSameRollups(@TempDir Path dir)
+            throws Exception {
+        Path csv = dir.resolve("short-history.csv");
+        StringBuilder text = new StringBuilder("time,temperature\n");
+        for (int i = 0; i < 9_000; i++) { // 3 lines a minute, some missing
+            text.append(1_704_067_200L + 20L * i).append(',').append(i % 11 == 0 ? "-200" : (i % 50) + ".5").append('\n');
+        }
+        Files.writeString(csv, text);
+        try (TestDatabase now = TestDatabase.onSharedServer(); TestDatabase before = TestDatabase.onSharedServer()) {
+            StringWriter out = new StringWriter();
+            String[] nowArgs = importArgs(now, dir, "--device", "Sensor 1", "--missing", "-200", csv.toString());
+            assertEquals(0, cli(out, nowArgs), out.toString());
+            String raw;
+            try (var files = Files.list(dir.resolve("raw/import"))) {
+                raw = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl")).findFirst().orElseThrow();
+            }
+            assertEquals(0, cli(out, "db", "migrate", "--db-url", before.url()), out.toString());
+            try (var c = before.connect(); var st = c.prepareStatement(
+                    "INSERT INTO load_checkpoint (raw_file, byte_offset, lines) VALUES (?, -1, 0)")) {
+                st.setString(1, raw + "#1min");
+                st.executeUpdate();
+            }
+            StringWriter refused = new StringWriter();
+            assertTrue(0 != cli(refused, "replay", "--db-url", before.url(), "--raw-dir", dir.resolve("raw-live").toString(),
+                    "--sensors-file", "../config/sensors.json", dir.resolve("raw/import").resolve(raw).toString()),
+                    "replay refused: " + refused);
+            assertTrue(refused.toString().contains("finish it by running the same `collector import` again"), refused.toString());
+
+            StringWriter finished = new StringWriter();
+            assertEquals(0, cli(finished, "import", "--db-url", before.url(), "--raw-dir", dir.resolve("raw-before").toString(),
+                    "--sensors-file", "../config/sensors.json", "--device", "Sensor 1", "--missing", "-200", csv.toString()),
+                    finished.toString());
+            assertEquals(1, before.count("SELECT count(*) FROM load_checkpoint WHERE raw_file LIKE '%#1min' AND byte_offset = 0"),
+                    "the deferred rollup is done");
+            assertEquals(3_000, rollups(now).size(), "one minute per 3 lines");
+            assertEquals(rollups(now), rollups(before));
+            assertEquals(rollupsOfTheRows(now), rollups(now));
+        }
+    }
+
+    /** What measurements_1min must hold for the rows of measurements, by one aggregate, as {@link #rollups} writes it. */
+    private static List<String> rollupsOfTheRows(TestDatabase db) throws java.sql.SQLException {
+        return rollups(db, """
+                SELECT sensor_id, metric, date_trunc('minute', ts), count(*), min(value), max(value),
+                       count(*) FILTER (WHERE quality = 'valid'), sum(value)
+                FROM measurements WHERE value IS NOT NULL AND quality <> 'missing_value' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""");
+    }
+
     /** measurements_1min as text; sums to 9 significant digits (the order of additions differs between the paths). */
     private static List<String> rollups(TestDatabase db) throws java.sql.SQLException {
+        return rollups(db, "SELECT sensor_id, metric, minute, count, min, max, valid_count, sum FROM measurements_1min ORDER BY 1, 2, 3");
+    }
+
+    private static List<String> rollups(TestDatabase db, String query) throws java.sql.SQLException {
         List<String> rows = new java.util.ArrayList<>();
-        try (var c = db.connect(); var rs = c.createStatement().executeQuery(
-                "SELECT sensor_id, metric, minute, count, min, max, valid_count, sum FROM measurements_1min ORDER BY 1, 2, 3")) {
+        try (var c = db.connect(); var rs = c.createStatement().executeQuery(query)) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getObject(3, java.time.OffsetDateTime.class)
                         + " count=" + rs.getLong(4) + " min=" + rs.getDouble(5) + " max=" + rs.getDouble(6)
