@@ -16,6 +16,8 @@
 # read from the launcher's `run` case, so a bench cannot drift from what users run
 launcher_run_opts=$(sed -n 's/^ *\*) opts="\([^"]*\)".*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../bin/edge-collector")
 [ -n "$launcher_run_opts" ] || { echo "bench/private-broker.sh: no run options in bin/edge-collector" >&2; exit 1; }
+# and the native heap trim it adds on a JVM that has it (this machine's 17.0.15 does)
+launcher_run_opts="$launcher_run_opts $(sed -n 's/^ *opts="\$opts \([^"]*TrimNativeHeapInterval[^"]*\)".*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../bin/edge-collector")"
 # shellcheck disable=SC2206 # options are words on purpose
 collector_jvm=(${launcher_run_opts/-XX:+UseSerialGC/${COLLECTOR_GC:--XX:+UseSerialGC}} ${COLLECTOR_JAVA_OPTS:-})
 

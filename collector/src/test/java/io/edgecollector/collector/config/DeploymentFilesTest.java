@@ -9,13 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgecollector.collector.CollectorMain;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No Docker engine runs where this is built, so docker-compose.yml and the Dockerfile are kept
@@ -193,12 +197,24 @@ class DeploymentFilesTest {
         return List.of(opts.substring(0, opts.indexOf('"')).split(" "));
     }
 
+    /** The options the launcher adds for every command but compact when the JVM can trim its native heap. */
+    static List<String> launcherTrimOptions() throws Exception {
+        String line = Files.readAllLines(ROOT.resolve("bin/edge-collector")).stream().map(String::trim)
+                .filter(l -> l.startsWith("opts=\"$opts ") && l.contains("TrimNativeHeapInterval")).findFirst()
+                .orElseThrow(() -> new AssertionError("bin/edge-collector adds no TrimNativeHeapInterval"));
+        String opts = line.substring("opts=\"$opts ".length());
+        return List.of(opts.substring(0, opts.indexOf('"')).split(" "));
+    }
+
     @Test
     void launcher_systemdUnits_cronAndImage_giveTheJvmTheSameOptions() throws Exception {
         List<String> daemon = launcherOptions("run");
         assertTrue(daemon.contains("-Xmx128m") && daemon.contains("-XX:+UseSerialGC"), daemon.toString());
-        // the endurance run (EnduranceIT, bench/endurance.sh) starts the collector itself: with the same options
-        assertEquals(daemon, io.edgecollector.collector.it.endurance.Endurance.JVM, "Endurance.JVM");
+        // the endurance run (EnduranceIT, bench/endurance.sh) starts the collector itself: with the same
+        // options, on this build's JVM (17.0.9 or later), which trims its native heap
+        List<String> withTrim = new ArrayList<>(daemon);
+        withTrim.addAll(launcherTrimOptions());
+        assertEquals(withTrim, io.edgecollector.collector.it.endurance.Endurance.JVM, "Endurance.JVM");
         // the daemon's unit and image run the launcher itself: the same options, archive and malloc setting by construction
         assertTrue(unit("edge-collector.service").get("ExecStart").startsWith("/bin/sh /opt/edge-collector/bin/edge-collector run "),
                 "edge-collector.service runs the launcher");
@@ -212,5 +228,50 @@ class DeploymentFilesTest {
                 .filter(l -> l.contains("-jar collector.jar compact")).findFirst().orElseThrow();
         assertEquals(compact, jvmOptions(cron.substring(cron.indexOf("&&") + 2)), "deploy/cron/edge-collector");
         assertTrue(Files.isExecutable(ROOT.resolve("bin/edge-collector")), "bin/edge-collector is executable");
+    }
+
+    /**
+     * The launcher gives TrimNativeHeapInterval only to a JVM that has it (an older one refuses to
+     * start with it), judged from the JDK's release file: a fake JDK whose java prints its arguments.
+     */
+    @Test
+    void launcher_trimsTheNativeHeap_onlyOnJvmsThatHaveTheOption(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("collector.jar"), "not run");
+        Map<String, Boolean> expected = new LinkedHashMap<>();
+        expected.put("17.0.8", false);
+        expected.put("17.0.9", true);
+        expected.put("17.0.15", true);
+        expected.put("20.0.2", false);
+        expected.put("21", false);
+        expected.put("21.0.1", true);
+        expected.put("22", true);
+        expected.put("25.0.1", true);
+        expected.put("1.8.0_392", false);
+        expected.put(null, false); // no release file
+        List<String> trim = launcherTrimOptions();
+        for (Map.Entry<String, Boolean> e : expected.entrySet()) {
+            Path jdk = dir.resolve("jdk-" + e.getKey());
+            Path fakeJava = jdk.resolve("bin/java");
+            Files.createDirectories(fakeJava.getParent());
+            Files.writeString(fakeJava, "#!/bin/sh\necho \"$@\"\n");
+            fakeJava.toFile().setExecutable(true);
+            if (e.getKey() != null) {
+                Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + e.getKey() + "\"\n");
+            }
+            for (String command : List.of("run", "compact")) {
+                ProcessBuilder pb = new ProcessBuilder("/bin/sh", ROOT.resolve("bin/edge-collector").toString(), command)
+                        .redirectErrorStream(true);
+                pb.environment().put("JAVA", fakeJava.toString());
+                pb.environment().put("COLLECTOR_JAR", jar.toString());
+                pb.environment().put("COLLECTOR_CDS_ARCHIVE", "off");
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                assertEquals(0, p.waitFor(), out);
+                List<String> args = List.of(out.split(" "));
+                boolean trims = args.containsAll(trim);
+                assertEquals(e.getValue() && command.equals("run"), trims, "JAVA_VERSION " + e.getKey() + ", " + command + ": " + out);
+                assertEquals(jar.toString(), args.get(args.indexOf("-jar") + 1), out);
+            }
+        }
     }
 }

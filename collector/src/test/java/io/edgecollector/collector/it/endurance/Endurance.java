@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Endurance implements AutoCloseable {
     /** As bin/edge-collector (which the systemd unit and the image run) starts the daemon; DeploymentFilesTest keeps them equal. */
-    public static final List<String> JVM = List.of("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC", "-XX:+UnlockExperimentalVMOptions",
-            "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
+    public static final List<String> JVM = List.of("-Xmx128m", "-Xms32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000");
     static final double RATE = 2000;
     static final Duration SAMPLE_EVERY = Duration.ofSeconds(10);
     static final Duration DATABASE_OUTAGE = Duration.ofSeconds(20);
