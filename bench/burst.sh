@@ -25,19 +25,7 @@ publish() {
     --count "$n" > "$work/pub.log" 2>&1
 }
 log=$work/collector.log
-export COLLECTOR_CDS_ARCHIVE=${COLLECTOR_CDS_ARCHIVE:-$work/collector.jsa}
-start_collector() {
-  "${LAUNCHER:-bin/edge-collector}" run \
-    --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-burst \
-    --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
-    --http-port "$http" ${COLLECTOR_ARGS:-} > "$log" 2>&1 & collector=$!
-  until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.05; done
-}
-# a first start and stop, as after installing: the launcher's class-data archive is written at exit
-start_collector
-sleep 3
-kill -TERM "$collector"; wait "$collector" || true; collector=
-start_collector
+start_launched_collector bench-burst
 until [ "$(metric "$http" edge_collector_database_ready)" = 1 ]; do collector_alive "$log"; sleep 0.1; done
 sleep 2
 hz=$(getconf CLK_TCK)

@@ -11,6 +11,13 @@
 #                               others); another garbage collector in $COLLECTOR_GC (e.g. -XX:+UseG1GC).
 #   metric PORT NAME            the value of one counter on the collector's /metrics at PORT (0 if absent).
 #   cpu_ticks PID               user + system CPU of a process, in clock ticks.
+#   start_launched_collector ID the collector through ${LAUNCHER:-bin/edge-collector} (COLLECTOR_CDS_ARCHIVE
+#                               defaults to $work/collector.jsa) on the private broker ($url, topics
+#                               bench/#) into $db, client id ID, /metrics on $http, log in $log,
+#                               extra flags in $COLLECTOR_ARGS; sets $collector, returns once subscribed.
+#                               The first call starts and stops it once before, as after installing: the
+#                               launcher writes its class-data archive at that exit, so the measured
+#                               process runs as every later start does.
 #   collector_alive LOG         in a wait loop: stops the benchmark with the end of LOG when the
 #                               collector ($collector) has exited, instead of waiting forever.
 # read from the launcher's `run` case, so a bench cannot drift from what users run
@@ -26,6 +33,23 @@ collector_alive() {
   echo "the collector exited; the end of $1:" >&2
   tail -20 "$1" >&2
   exit 1
+}
+launch_collector() {
+  "${LAUNCHER:-bin/edge-collector}" run \
+    --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id "$1" \
+    --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
+    --http-port "$http" ${COLLECTOR_ARGS:-} > "$log" 2>&1 & collector=$!
+  until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.05; done
+}
+start_launched_collector() {
+  export COLLECTOR_CDS_ARCHIVE=${COLLECTOR_CDS_ARCHIVE:-$work/collector.jsa}
+  if [ -z "${launched_before:-}" ]; then
+    launched_before=1
+    launch_collector "$1"
+    sleep 3
+    kill -TERM "$collector"; wait "$collector" || true; collector=
+  fi
+  launch_collector "$1"
 }
 metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {printf "%d", $2; found=1} END {if (!found) print 0}'; }
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }

@@ -26,20 +26,7 @@ thread_ticks() {
   done
 }
 log=$work/collector.log
-export COLLECTOR_CDS_ARCHIVE=${COLLECTOR_CDS_ARCHIVE:-$work/collector.jsa}
-start_collector() {
-  "${LAUNCHER:-bin/edge-collector}" run \
-    --broker-url "$url" --topics 'bench/#' --topic-template 'bench/{sensor_id}/{metric}' --client-id bench-steady \
-    --raw-dir "$work/raw" --db-url "jdbc:postgresql://127.0.0.1:5432/$db" --sensors-file config/sensors.json \
-    --http-port "$http" ${COLLECTOR_ARGS:-} > "$log" 2>&1 & collector=$!
-  until grep -qs event=subscribed "$log"; do collector_alive "$log"; sleep 0.05; done
-}
-# a first start and stop, as after installing: the launcher's class-data archive is written at exit,
-# so the measured process runs as every later start does (with the archive, not writing it)
-start_collector
-sleep 3
-kill -TERM "$collector"; wait "$collector" || true; collector=
-start_collector
+start_launched_collector bench-steady
 total=$(( (warmup + measure) * 60 + 5 ))
 java -jar simulator/target/simulator.jar --broker-url "$url" --client-id bench-steady-pub --topic-prefix bench \
   --sensors 5 --rate "$(echo "$rate / 5" | bc -l)" --duration "${total}s" > "$work/pub.log" 2>&1 & publisher=$!

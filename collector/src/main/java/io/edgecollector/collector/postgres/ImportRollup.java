@@ -51,12 +51,7 @@ public final class ImportRollup {
             WHERE topic = ? AND received_at = ? AND ts >= ? AND ts < ?
               AND value IS NOT NULL AND quality <> 'missing_value'
             GROUP BY 1, 2, 3
-            ON CONFLICT (sensor_id, metric, minute) DO UPDATE SET
-                count = m.count + excluded.count,
-                min = least(m.min, excluded.min),
-                max = greatest(m.max, excluded.max),
-                sum = m.sum + excluded.sum,
-                valid_count = m.valid_count + excluded.valid_count""";
+            """ + LoadTransaction.ADD_TO_MINUTE;
 
     private ImportRollup() {
     }

@@ -34,6 +34,18 @@ public final class LoadTransaction {
     private static final String COPY_DIRECT = "COPY measurements (sensor_id, metric, ts, value, unit, quality, topic, received_at) "
             + "FROM STDIN";
     private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * How a minute already in measurements_1min (alias m) takes more readings: the one rule of
+     * every path that fills it (live batches, an import's chunks, an import's final rollup).
+     */
+    static final String ADD_TO_MINUTE = """
+            ON CONFLICT (sensor_id, metric, minute) DO UPDATE SET
+                count = m.count + excluded.count,
+                min = least(m.min, excluded.min),
+                max = greatest(m.max, excluded.max),
+                sum = m.sum + excluded.sum,
+                valid_count = m.valid_count + excluded.valid_count
+            """;
     private static final String MERGE = """
             WITH inserted AS (
                 INSERT INTO measurements SELECT * FROM stage_measurements
@@ -46,12 +58,7 @@ public final class LoadTransaction {
                 FROM inserted
                 WHERE value IS NOT NULL AND quality <> 'missing_value'
                 GROUP BY sensor_id, metric, date_trunc('minute', ts)
-                ON CONFLICT (sensor_id, metric, minute) DO UPDATE SET
-                    count = m.count + excluded.count,
-                    min = least(m.min, excluded.min),
-                    max = greatest(m.max, excluded.max),
-                    sum = m.sum + excluded.sum,
-                    valid_count = m.valid_count + excluded.valid_count
+            """ + ADD_TO_MINUTE + """
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM resampled)""";
@@ -73,12 +80,7 @@ public final class LoadTransaction {
     private static final String MERGE_1MIN = """
             INSERT INTO measurements_1min AS m (sensor_id, metric, minute, count, min, max, sum, valid_count)
             SELECT sensor_id, metric, minute, count, min, max, sum, valid_count FROM stage_1min
-            ON CONFLICT (sensor_id, metric, minute) DO UPDATE SET
-                count = m.count + excluded.count,
-                min = least(m.min, excluded.min),
-                max = greatest(m.max, excluded.max),
-                sum = m.sum + excluded.sum,
-                valid_count = m.valid_count + excluded.valid_count""";
+            """ + ADD_TO_MINUTE;
 
     /** How a load fills measurements_1min. */
     public enum Mode {
