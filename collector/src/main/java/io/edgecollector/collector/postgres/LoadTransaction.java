@@ -2,6 +2,7 @@ package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.Quality;
+import io.edgecollector.collector.parse.Timestamps;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -303,37 +304,12 @@ public final class LoadTransaction {
         }
 
         /**
-         * An instant as PostgreSQL reads a timestamptz: {@code 2026-12-02T10:00:00.123456789Z}
-         * (what Instant.toString gives, written without its general formatter, which was the
-         * largest part of encoding a row); years outside 0000-9999 through Instant.toString.
+         * An instant as PostgreSQL reads a timestamptz: what Instant.toString gives
+         * ({@code 2026-12-02T10:00:00.0864Z}), by the raw log's own formatter (Instant.toString's
+         * general formatter was the largest part of encoding a row).
          */
         static StringBuilder instant(StringBuilder sb, Instant t) {
-            long seconds = t.getEpochSecond();
-            long day = Math.floorDiv(seconds, 86_400L);
-            int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-            if (day < -719_528L || day > 2_932_896L) { // before 0000-01-01 or after 9999-12-31
-                return sb.append(t);
-            }
-            java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
-            pad(sb, date.getYear(), 4).append('-');
-            pad(sb, date.getMonthValue(), 2).append('-');
-            pad(sb, date.getDayOfMonth(), 2).append('T');
-            pad(sb, secondOfDay / 3600, 2).append(':');
-            pad(sb, secondOfDay / 60 % 60, 2).append(':');
-            pad(sb, secondOfDay % 60, 2);
-            if (t.getNano() != 0) {
-                pad(sb.append('.'), t.getNano(), 9);
-            }
-            return sb.append('Z');
-        }
-
-        private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
-
-        private static StringBuilder pad(StringBuilder sb, int v, int width) {
-            for (int p = width - 1; p >= 0; p--) {
-                sb.append((char) ('0' + v / POWERS[p] % 10));
-            }
-            return sb;
+            return sb.append(Timestamps.format(t));
         }
 
         static StringBuilder field(StringBuilder sb, String v) {
