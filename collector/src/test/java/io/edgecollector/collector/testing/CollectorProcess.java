@@ -53,7 +53,8 @@ public final class CollectorProcess implements AutoCloseable {
 
     public String output() {
         try {
-            return Files.exists(log) ? Files.readString(log) : "";
+            // leniently: one malformed byte (or a line caught half-written) must not hide the rest
+            return Files.exists(log) ? new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "";
         }

@@ -7,6 +7,7 @@ import io.edgecollector.collector.testing.PrivateMosquitto;
 import io.edgecollector.collector.testing.PrivatePostgres;
 import io.edgecollector.collector.testing.Setup;
 import io.edgecollector.collector.testing.TestDatabase;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,8 @@ public final class Endurance implements AutoCloseable {
             e.closeQuietly();
         }
         Report.print(o, Duration.ofMinutes(5), System.out);
-        System.exit(o.counts().problems().isEmpty() && o.exitCode() == 0 ? 0 : 1);
+        boolean faultsFailed = o.faults().stream().anyMatch(f -> f.startsWith("FAILED"));
+        System.exit(o.counts().problems().isEmpty() && o.exitCode() == 0 && !faultsFailed ? 0 : 1);
     }
 
     Outcome run(Duration length, Duration faultEvery) throws Exception {
@@ -106,8 +108,14 @@ public final class Endurance implements AutoCloseable {
             long due = (i + 1) * faultEvery.toSeconds();
             Thread.sleep(Math.max(0, (due - seconds()) * 1000));
             long at = seconds();
-            String what = turn.get(i % turn.size()).apply();
-            note(String.format("fault t=%ds %s (took %ds)", at, what, seconds() - at));
+            try {
+                String what = turn.get(i % turn.size()).apply();
+                note(String.format("fault t=%ds %s (took %ds)", at, what, seconds() - at));
+            } catch (Exception | AssertionError failed) {
+                // the run goes on: the later faults and the final account still say what they say
+                note(String.format("FAILED fault t=%ds after %ds: %s", at, seconds() - at, failed.getMessage()));
+                diagnose();
+            }
         }
         Thread.sleep(Math.max(0, (length.toSeconds() - seconds()) * 1000));
         publisher.close();
@@ -155,6 +163,23 @@ public final class Endurance implements AutoCloseable {
         Await.until("the collector reloaded on SIGHUP", Duration.ofSeconds(30),
                 () -> collector.count("event=reload_requested") > before);
         return "SIGHUP, reloaded";
+    }
+
+    /** After a failed fault: is the collector alive, the end of its log, and its threads' stacks. */
+    private void diagnose() {
+        CollectorProcess c = collector;
+        out.println("collector pid=" + c.pid() + " alive=" + c.isAlive() + "; the end of its log:");
+        List<String> lines = c.output().lines().toList();
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> out.println("  | " + l));
+        try {
+            Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(c.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            out.println(new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            dump.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            out.println("no thread dump: " + e);
+        }
     }
 
     private void startCollector() throws Exception {
