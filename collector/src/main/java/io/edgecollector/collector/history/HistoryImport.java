@@ -54,6 +54,8 @@ public final class HistoryImport {
     /** Lines per forced chunk: small enough that the chunks in flight stay handed over (HandedLines holds 4 MB). */
     private static final int CHUNK_LINES = 2_000;
     private static final String DONE = ".done";
+    /** Connections loading an import at once (the pool has three). */
+    private static final int LOADERS = 2;
 
     /** What importing one file did. */
     public record Summary(Path rawFile, boolean alreadyImported, long sourceLines, long rawLines, long readings,
@@ -116,8 +118,10 @@ public final class HistoryImport {
         String name = raw.getFileName().toString();
         // rollups with each chunk, unless the previous version began this import with them deferred to its end
         boolean deferRollups = ImportRollup.pending(pool, name);
-        ImportLoader follower = new ImportLoader(raw, new RawFileLoader(pool, new LineSource(handed, processor),
-                deferRollups ? LoadTransaction.Mode.IMPORT_DEFERRED : LoadTransaction.Mode.IMPORT), checkpoint, linesDone);
+        // two connections loading at once, except for an import the previous version began (its final rollup assumes one)
+        ImportLoader follower = new ImportLoader(raw, order -> new RawFileLoader(pool, new LineSource(handed, processor),
+                deferRollups ? LoadTransaction.Mode.IMPORT_DEFERRED : LoadTransaction.Mode.IMPORT, order),
+                deferRollups ? 1 : LOADERS, checkpoint, linesDone);
         Writer writer = new Writer(raw, topic, receivedAt, handed, follower);
         long rollupNanos = 0;
         try {

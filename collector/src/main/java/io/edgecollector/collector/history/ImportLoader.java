@@ -1,98 +1,113 @@
 package io.edgecollector.collector.history;
 
+import io.edgecollector.collector.postgres.CommitOrder;
 import io.edgecollector.collector.postgres.RawFileLoader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * Loads what the writer has made durable, on its own thread, at most AHEAD chunks
- * behind: parsing and loading overlap. A failure ends the import with its cause.
+ * Loads what the writer has made durable, on loader threads of their own, at most AHEAD parts
+ * behind: parsing and loading overlap. With two loaders (the import's usual case) each takes the
+ * next part and loads it on its own connection, the two transactions in PostgreSQL at once and
+ * committing in the file's order ({@link CommitOrder}): one backend's COPY and index work was
+ * the import's critical path. A failure ends the import with its cause.
  */
 final class ImportLoader {
-    private record Chunk(long end, int lines) {
+    /** A part of the raw file, whole lines, made durable by the writer. */
+    private record Part(long from, long to, int lines) {
     }
 
-    private static final Chunk END = new Chunk(-1, 0);
-    /** Chunks written ahead of the loader at most: the writer waits beyond (parsing and loading overlap on two cores). */
+    private static final Part END = new Part(-1, -1, 0);
+    /** Parts written ahead of the loaders at most: the writer waits beyond. */
     private static final int AHEAD = 2;
 
-    private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(AHEAD);
-    private final Thread thread;
+    private final BlockingQueue<Part> parts = new ArrayBlockingQueue<>(AHEAD);
+    private final List<Thread> threads = new ArrayList<>();
+    private final CommitOrder order;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
-    private volatile long newRows;
-    private volatile long loadNanos;
+    private final LongAdder newRows = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
+    private final LongConsumer linesDone;
+    private long written;
     private long waitNanos;
 
-    /** Time spent loading (the database's part), once finished. */
+    /** Time spent loading (the database's part), summed over the loaders, once finished. */
     long loadNanos() {
-        return loadNanos;
+        return loadNanos.sum();
     }
 
-    /** Time the writer waited for the loader. */
+    /** Time the writer waited for the loaders. */
     long waitNanos() {
         return waitNanos;
     }
 
     /** Rows that were new in PostgreSQL, once finished. */
     long newRows() {
-        return newRows;
+        return newRows.sum();
     }
 
-    ImportLoader(Path raw, RawFileLoader loader, long checkpoint, LongConsumer linesDone) {
-        this.thread = new Thread(() -> {
-            long offset = checkpoint;
-            try {
-                boolean ended = false;
-                while (!ended) {
-                    // everything made durable since the last load, in as few transactions as RawFileLoader allows
-                    Chunk c = chunks.take();
-                    long end = -1;
-                    int lines = 0;
-                    for (; c != null; c = chunks.poll()) {
-                        if (c == END) {
-                            ended = true;
-                            break;
-                        }
-                        end = c.end();
-                        lines += c.lines();
-                    }
-                    if (end >= 0) {
+    /**
+     * loaders loaders from the checkpoint on, each with a RawFileLoader of its own from
+     * loaderFor (given the order their transactions commit in).
+     */
+    ImportLoader(Path raw, Function<CommitOrder, RawFileLoader> loaderFor, int loaders, long checkpoint,
+                 LongConsumer linesDone) {
+        this.order = new CommitOrder(checkpoint);
+        this.linesDone = linesDone;
+        this.written = checkpoint;
+        for (int i = 0; i < loaders; i++) {
+            RawFileLoader loader = loaderFor.apply(order);
+            Thread t = new Thread(() -> {
+                try {
+                    for (Part p = parts.take(); p != END; p = parts.take()) {
                         long start = System.nanoTime();
-                        RawFileLoader.Result r = loader.load(raw, offset, end, () -> false, bytes -> { });
-                        loadNanos += System.nanoTime() - start;
-                        offset = r.endOffset();
-                        newRows += r.inserted();
-                        linesDone.accept(lines);
+                        RawFileLoader.Result r = loader.load(raw, p.from(), p.to(), () -> false, bytes -> { });
+                        order.passOver(r.endOffset(), p.to()); // a part that ended in lines with nothing to load
+                        loadNanos.add(System.nanoTime() - start);
+                        newRows.add(r.inserted());
+                        linesDone.accept(p.lines());
                     }
+                    parts.put(END); // for the next loader
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException | SQLException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    order.fail(String.valueOf(e.getMessage()));
+                    parts.clear();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException | SQLException | RuntimeException e) {
-                failure.set(e);
-                chunks.clear();
-            }
-        }, "collector-import-loader");
-        thread.start();
+            }, "collector-import-loader-" + (i + 1));
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
     }
 
     /** The file is durable up to end (a line boundary); waits while the loader is AHEAD chunks behind. */
     void durableUpTo(long end, int lines) {
-        offer(new Chunk(end, lines));
+        if (end > written) {
+            offer(new Part(written, end, lines));
+            written = end;
+        } else {
+            linesDone.accept(lines); // written and loaded by an earlier run cut short
+        }
     }
 
-    private void offer(Chunk chunk) {
+    private void offer(Part part) {
         rethrow();
         long start = System.nanoTime();
         try {
-            while (!chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+            while (!parts.offer(part, 100, TimeUnit.MILLISECONDS)) {
                 rethrow();
             }
             waitNanos += System.nanoTime() - start;
@@ -106,7 +121,9 @@ final class ImportLoader {
     void finish() throws IOException, SQLException {
         offer(END);
         try {
-            thread.join();
+            for (Thread t : threads) {
+                t.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("import interrupted");
@@ -138,6 +155,6 @@ final class ImportLoader {
 
     /** Ends the thread when the import ends early. */
     void stop() {
-        thread.interrupt();
+        threads.forEach(Thread::interrupt);
     }
 }

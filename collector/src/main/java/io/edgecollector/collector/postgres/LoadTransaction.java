@@ -102,6 +102,7 @@ public final class LoadTransaction {
 
     private final Partitions partitions = new Partitions();
     private final Mode mode;
+    private final CommitOrder order;
 
     /** The live path's load: rollups with every batch, commits waiting for the disk. */
     public LoadTransaction() {
@@ -117,7 +118,16 @@ public final class LoadTransaction {
      * is reported done.
      */
     public LoadTransaction(Mode mode) {
+        this(mode, CommitOrder.ALONE);
+    }
+
+    /**
+     * As above, one of several connections loading consecutive parts of one file, committing in
+     * the file's order ({@link CommitOrder}).
+     */
+    public LoadTransaction(Mode mode, CommitOrder order) {
         this.mode = mode;
+        this.order = order;
     }
 
     /** Loads the batch; returns how many readings were new rows. */
@@ -125,12 +135,28 @@ public final class LoadTransaction {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            int inserted = write(c, batch);
-            c.commit();
-            return inserted;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
+            while (true) {
+                order.begin(c, batch.fromOffset());
+                try {
+                    int inserted = write(c, batch, order);
+                    c.commit();
+                    order.committed(batch.fromOffset(), batch.toOffset());
+                    return inserted;
+                } catch (SQLException e) {
+                    c.rollback();
+                    if (!order.redoAfterTurn(e)) {
+                        throw e;
+                    }
+                    // it gave way to the part before (or PostgreSQL broke a deadlock): again once that is committed
+                    order.end();
+                    order.awaitCommitted(batch.fromOffset());
+                } catch (RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    order.end();
+                }
+            }
         } finally {
             c.setAutoCommit(auto);
         }
@@ -148,22 +174,26 @@ public final class LoadTransaction {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            write(c, new LoadBatch("warm-up", 0, 0, 1, List.of(reading), List.of()));
+            write(c, new LoadBatch("warm-up", 0, 0, 1, List.of(reading), List.of()), CommitOrder.ALONE);
         } finally {
             c.rollback();
             c.setAutoCommit(auto);
         }
     }
 
-    /** Everything of a load but its commit: partitions, readings, rejections, checkpoint. */
-    private int write(Connection c, LoadBatch batch) throws SQLException {
+    /**
+     * Everything of a load but its commit: partitions, readings, rejections, checkpoint. All but
+     * the readings COPYed straight into measurements waits for the batch's turn in the order.
+     */
+    private int write(Connection c, LoadBatch batch, CommitOrder order) throws SQLException {
         partitions.ensureFor(c, batch.readings()); // commits when it creates a partition: before SET LOCAL
         if (mode != Mode.LIVE) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL synchronous_commit = off");
             }
         }
-        int inserted = batch.readings().isEmpty() ? 0 : loadReadings(c, batch);
+        int inserted = batch.readings().isEmpty() ? 0 : loadReadings(c, batch, order);
+        order.awaitTurn(c, batch.fromOffset());
         loadRejections(c, batch);
         Checkpoints.advance(c, batch.rawFile(), batch.toOffset(), batch.lines());
         return inserted;
@@ -174,7 +204,7 @@ public final class LoadTransaction {
         partitions.ensureAhead(c, clock);
     }
 
-    private int loadReadings(Connection c, LoadBatch batch) throws SQLException {
+    private int loadReadings(Connection c, LoadBatch batch, CommitOrder order) throws SQLException {
         byte[] rows = CopyText.encode(batch.readings());
         var minutes = mode == Mode.IMPORT ? MinuteRollups.of(batch.readings()) : null;
         if (mode == Mode.IMPORT_DEFERRED || minutes != null) {
@@ -185,6 +215,7 @@ public final class LoadTransaction {
             try {
                 copyIn(c, COPY_DIRECT, rows);
                 c.releaseSavepoint(before);
+                order.awaitTurn(c, batch.fromOffset()); // the part before may end inside one of these minutes
                 if (minutes != null) {
                     copyMinutes(c, MinuteRollups.encode(minutes));
                 }
@@ -196,6 +227,7 @@ public final class LoadTransaction {
                 c.rollback(before);
             }
         }
+        order.awaitTurn(c, batch.fromOffset());
         try (Statement s = c.createStatement()) {
             s.execute(STAGE);
         }

@@ -20,6 +20,7 @@ final class Partitions {
     /** Months further than this from receipt go to the default partition instead of their own. */
     private static final int MONTHS_BACK = 13;
     private static final int MONTHS_AHEAD = 2;
+    private static final String DUPLICATE_TABLE = "42P07";
 
     private final Set<YearMonth> known = new TreeSet<>();
     /**
@@ -78,7 +79,28 @@ final class Partitions {
         return month.atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     }
 
+    /**
+     * Creates the month's partition unless it exists. Two sessions asking at once are serialized
+     * by the function's advisory lock, but the second one's catalog lookup after the lock can
+     * still miss the table the first just committed (an advisory lock does not refresh it), and
+     * its CREATE TABLE then fails: that transaction is rolled back (it held nothing else: this
+     * comes first) and the call made again, which now finds the partition.
+     */
     private static void create(Connection c, YearMonth month) throws SQLException {
+        try {
+            call(c, month);
+        } catch (SQLException e) {
+            if (!DUPLICATE_TABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            call(c, month);
+        }
+    }
+
+    private static void call(Connection c, YearMonth month) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT ensure_measurement_partition(?::date)")) {
             p.setString(1, month.atDay(1).toString());
             p.execute();

@@ -50,10 +50,18 @@ public final class RawFileLoader {
 
     /** An import's loader in one of the import modes (see {@link LoadTransaction.Mode}). */
     public RawFileLoader(DataSource pool, LineSource source, LoadTransaction.Mode mode) {
+        this(pool, source, mode, CommitOrder.ALONE);
+    }
+
+    /**
+     * One of several loaders of consecutive parts of one file, on connections of their own,
+     * whose transactions commit in the file's order ({@link CommitOrder}).
+     */
+    public RawFileLoader(DataSource pool, LineSource source, LoadTransaction.Mode mode, CommitOrder order) {
         this.pool = pool;
         this.source = source;
         this.mode = mode;
-        this.copy = new LoadTransaction(mode);
+        this.copy = new LoadTransaction(mode, order);
     }
 
     /** Creates this month's and next month's partitions now, so loading never waits on DDL at a month's start. */

@@ -42,10 +42,11 @@ public final class HandedLines {
     }
 
     /**
-     * At most maxLines held lines of the named raw file starting exactly at offset, or null when
-     * none start there. What lies before offset (already loaded) is dropped.
+     * At most maxLines held lines of the named raw file starting exactly at offset, and no line
+     * beyond maxBytes from it (but always the first), or null when none start there. What lies
+     * before offset (already loaded) is dropped.
      */
-    public synchronized Taken take(String fileName, long offset, int maxLines) {
+    public synchronized Taken take(String fileName, long offset, int maxLines, long maxBytes) {
         List<RawLine> taken = new ArrayList<>();
         List<Processed> processed = new ArrayList<>();
         long at = offset;
@@ -68,12 +69,17 @@ public final class HandedLines {
                 break;
             }
             int n = Math.min(w.lines().size() - i, maxLines - taken.size());
-            for (int k = i; k < i + n; k++) {
+            int k = i;
+            for (; k < i + n; k++) {
+                int length = w.lines().get(k).bytes().length;
+                if (at + length - offset > maxBytes && !taken.isEmpty()) {
+                    break;
+                }
                 taken.add(w.lines().get(k));
                 processed.add(w.processed().get(k));
-                at += w.lines().get(k).bytes().length;
+                at += length;
             }
-            if (i + n < w.lines().size()) {
+            if (k < w.lines().size()) {
                 break;
             }
             drop(it, w);

@@ -77,7 +77,7 @@ public final class LineSource {
     /** At most maxLines whole lines (and about maxBytes) of the file from offset; none when it has no whole line there. */
     public Lines read(Path file, long offset, int maxBytes, int maxLines) throws IOException {
         String name = file.getFileName().toString();
-        HandedLines.Taken taken = handed.take(name, offset, maxLines);
+        HandedLines.Taken taken = handed.take(name, offset, maxLines, maxBytes);
         if (taken != null) {
             return new Lines(file, taken.chunk(), taken.processed());
         }

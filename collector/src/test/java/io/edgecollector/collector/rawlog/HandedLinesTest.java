@@ -58,13 +58,13 @@ class HandedLinesTest {
             append(log, fresh, 0, 3);
             append(log, fresh, 3, 5);
         }
-        HandedLines.Taken first = fresh.take(FILE, 0, 4);
+        HandedLines.Taken first = fresh.take(FILE, 0, 4, Long.MAX_VALUE);
         assertEquals(List.of("t/0", "t/1", "t/2", "t/3"), topics(first), "across two batches, up to maxLines");
         assertSameAsFile(dir, first);
-        HandedLines.Taken rest = fresh.take(FILE, first.chunk().endOffset(), 100);
+        HandedLines.Taken rest = fresh.take(FILE, first.chunk().endOffset(), 100, Long.MAX_VALUE);
         assertEquals(List.of("t/4"), topics(rest), "the rest of a batch taken in part");
         assertSameAsFile(dir, rest);
-        assertNull(fresh.take(FILE, rest.chunk().endOffset(), 100), "nothing more is held");
+        assertNull(fresh.take(FILE, rest.chunk().endOffset(), 100, Long.MAX_VALUE), "nothing more is held");
     }
 
     @Test
@@ -74,14 +74,14 @@ class HandedLinesTest {
         try (RawLog log = new RawLog(dir, "")) {
             written = append(log, fresh, 0, 3);
         }
-        assertNull(fresh.take("raw_20261123.jsonl", 0, 100), "another file");
-        HandedLines.Taken all = fresh.take(FILE, 0, 100);
+        assertNull(fresh.take("raw_20261123.jsonl", 0, 100, Long.MAX_VALUE), "another file");
+        HandedLines.Taken all = fresh.take(FILE, 0, 100, Long.MAX_VALUE);
         assertEquals(List.of("t/0", "t/1", "t/2"), topics(all), "those misses dropped nothing the loader still needs");
         assertEquals(written.get(0).end(), all.chunk().endOffset());
         try (RawLog log = new RawLog(dir, "")) {
             append(log, fresh, 3, 4);
         }
-        assertNull(fresh.take(FILE, written.get(0).end() + 5, 100), "a checkpoint inside a held line");
+        assertNull(fresh.take(FILE, written.get(0).end() + 5, 100, Long.MAX_VALUE), "a checkpoint inside a held line");
     }
 
     @Test
@@ -92,9 +92,9 @@ class HandedLinesTest {
             first = append(log, fresh, 0, 2);
             append(log, fresh, 2, 4);
         }
-        HandedLines.Taken later = fresh.take(FILE, first.get(0).end(), 100);
+        HandedLines.Taken later = fresh.take(FILE, first.get(0).end(), 100, Long.MAX_VALUE);
         assertEquals(List.of("t/2", "t/3"), topics(later));
-        assertNull(fresh.take(FILE, 0, 100), "the batch before the checkpoint was let go");
+        assertNull(fresh.take(FILE, 0, 100, Long.MAX_VALUE), "the batch before the checkpoint was let go");
     }
 
     @Test
@@ -108,8 +108,8 @@ class HandedLinesTest {
                 append(log, fresh, b * batch, (b + 1) * batch);
             }
         }
-        assertNull(fresh.take(FILE, 0, 100), "the oldest batch is no longer held");
-        HandedLines.Taken next = fresh.take(FILE, first.get(0).end(), 1);
+        assertNull(fresh.take(FILE, 0, 100, Long.MAX_VALUE), "the oldest batch is no longer held");
+        HandedLines.Taken next = fresh.take(FILE, first.get(0).end(), 1, Long.MAX_VALUE);
         assertEquals(List.of("t/" + batch), topics(next), "the batches after it still are");
         assertSameAsFile(dir, next);
     }
@@ -128,8 +128,8 @@ class HandedLinesTest {
                 fresh.add(Written.of(run, lines, processed));
             }
         }
-        assertEquals(List.of("early"), topics(fresh.take("raw_20261123.jsonl", 0, 100)));
-        assertEquals(List.of("late"), topics(fresh.take(FILE, 0, 100)));
+        assertEquals(List.of("early"), topics(fresh.take("raw_20261123.jsonl", 0, 100, Long.MAX_VALUE)));
+        assertEquals(List.of("late"), topics(fresh.take(FILE, 0, 100, Long.MAX_VALUE)));
     }
 
     @Test
@@ -145,9 +145,25 @@ class HandedLinesTest {
                 fresh.add(Written.of(run, lines, java.util.Collections.singletonList(null)));
             }
         }
-        assertNull(fresh.take(FILE, starts.get(1), 100), "six 1 MB lines do not all stay held");
-        HandedLines.Taken last = fresh.take(FILE, starts.get(5), 100);
+        assertNull(fresh.take(FILE, starts.get(1), 100, Long.MAX_VALUE), "six 1 MB lines do not all stay held");
+        HandedLines.Taken last = fresh.take(FILE, starts.get(5), 100, Long.MAX_VALUE);
         assertEquals(1, last.chunk().lines().size(), "the newest is held");
         assertSameAsFile(dir, last);
+    }
+    @Test
+    void take_stopsAtMaxBytes_soAPartOfTheFileEndsWhereItWasAskedTo_butAlwaysGivesTheFirstLine(@TempDir Path dir) throws Exception {
+        HandedLines fresh = new HandedLines();
+        List<Written> written;
+        try (RawLog log = new RawLog(dir, "")) {
+            written = append(log, fresh, 0, 4);
+        }
+        long end = written.get(written.size() - 1).end();
+        HandedLines.Taken one = fresh.take(FILE, 0, 100, 1);
+        assertEquals(List.of("t/0"), topics(one), "a line longer than maxBytes still comes alone");
+        long second = one.chunk().endOffset();
+        HandedLines.Taken upTo = fresh.take(FILE, second, 100, end - second - 1);
+        assertEquals(List.of("t/1", "t/2"), topics(upTo), "not the line that would end past maxBytes");
+        assertSameAsFile(dir, upTo);
+        assertEquals(List.of("t/3"), topics(fresh.take(FILE, upTo.chunk().endOffset(), 100, Long.MAX_VALUE)));
     }
 }
