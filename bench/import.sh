@@ -5,6 +5,7 @@
 # Phases (from the import's log): load_ms = the loader's time in PostgreSQL transactions, overlapping
 # parsing; writer_waited_ms = parsing held up by loading; rollup_ms = a final measurements_1min fill (only an import begun with its rollups deferred; else 0).
 # Usage: bench/import.sh [READINGS]   (builds the jars first if they are missing)
+#   LAUNCHER: another launcher (default bin/edge-collector); COLLECTOR_JAVA_OPTS: JVM options added
 set -euo pipefail
 cd "$(dirname "$0")/.."
 readings=${1:-1000000}
@@ -22,7 +23,8 @@ awk -v n="$lines" 'BEGIN {
 }' > "$work/history.csv"
 echo "import: $(wc -l < "$work/history.csv") lines, $(du -h "$work/history.csv" | cut -f1) of CSV"
 start=$(date +%s.%N)
-/usr/bin/time -f "import JVM: %e s wall, %U s user, %S s sys, %M KB peak RSS" java -Xmx256m -XX:+UseSerialGC -jar collector/target/collector.jar import --db-url "jdbc:postgresql://127.0.0.1:5432/$db" \
+# as users run it: the launcher and its JVM options (COLLECTOR_JAVA_OPTS adds to them, LAUNCHER names another)
+/usr/bin/time -f "import JVM: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${LAUNCHER:-bin/edge-collector}" import --db-url "jdbc:postgresql://127.0.0.1:5432/$db" \
   --raw-dir "$work/raw" --device bench-1 "$work/history.csv" 2>&1 | awk '/event=import_loaded/ { sub(/.*event=import_loaded/, "import phases:"); print; next } !/ INFO / { print }'
 end=$(date +%s.%N)
 rows=$(psql -qtA -h 127.0.0.1 -U postgres "$db" -c "SELECT count(*) FROM measurements")

@@ -2,10 +2,8 @@ package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.Quality;
-import io.edgecollector.collector.parse.Timestamps;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,9 +29,9 @@ public final class LoadTransaction {
             CREATE TEMP TABLE IF NOT EXISTS stage_measurements
             (LIKE measurements INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""";
     private static final String COPY = "COPY stage_measurements (sensor_id, metric, ts, value, unit, quality, topic, received_at) "
-            + "FROM STDIN";
+            + "FROM STDIN (FORMAT binary)";
     private static final String COPY_DIRECT = "COPY measurements (sensor_id, metric, ts, value, unit, quality, topic, received_at) "
-            + "FROM STDIN";
+            + "FROM STDIN (FORMAT binary)";
     private static final String UNIQUE_VIOLATION = "23505";
     /**
      * How a minute already in measurements_1min (alias m) takes more readings: the one rule of
@@ -74,7 +72,7 @@ public final class LoadTransaction {
     /** {@link Mode#IMPORT_DEFERRED}'s load: measurements only, its rollups filled once at the end ({@link ImportRollup}). */
     private static final String INSERT_ONLY = "INSERT INTO measurements SELECT * FROM stage_measurements ON CONFLICT DO NOTHING";
     private static final String COPY_1MIN = "COPY measurements_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) "
-            + "FROM STDIN";
+            + "FROM STDIN (FORMAT binary)";
     private static final String STAGE_1MIN = """
             CREATE TEMP TABLE IF NOT EXISTS stage_1min
             (LIKE measurements_1min) ON COMMIT DELETE ROWS""";
@@ -205,7 +203,7 @@ public final class LoadTransaction {
     }
 
     private int loadReadings(Connection c, LoadBatch batch, CommitOrder order) throws SQLException {
-        byte[] rows = CopyText.encode(batch.readings());
+        byte[] rows = CopyBinary.readings(batch.readings());
         var minutes = mode == Mode.IMPORT ? MinuteRollups.of(batch.readings()) : null;
         if (mode == Mode.IMPORT_DEFERRED || minutes != null) {
             // History seldom overlaps what is stored: COPY straight into measurements (no stage
@@ -264,7 +262,8 @@ public final class LoadTransaction {
         try (Statement s = c.createStatement()) {
             s.execute(STAGE_1MIN);
         }
-        copyIn(c, "COPY stage_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) FROM STDIN", minutes);
+        copyIn(c, "COPY stage_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) FROM STDIN (FORMAT binary)",
+                minutes);
         try (Statement s = c.createStatement()) {
             s.executeUpdate(MERGE_1MIN);
         }
@@ -284,12 +283,12 @@ public final class LoadTransaction {
         }
         try (PreparedStatement p = c.prepareStatement(REJECT)) {
             for (LoadBatch.Rejection r : batch.rejections()) {
-                String topic = CopyText.clean(r.topic());
-                String payload = CopyText.clean(r.payload());
+                String topic = CopyBinary.withoutNul(r.topic());
+                String payload = CopyBinary.withoutNul(r.payload());
                 p.setTimestamp(1, Timestamp.from(r.receivedAt()));
                 p.setString(2, topic);
                 p.setString(3, payload);
-                p.setString(4, CopyText.clean(r.reason()));
+                p.setString(4, CopyBinary.withoutNul(r.reason()));
                 p.setString(5, batch.rawFile());
                 p.setLong(6, r.rawOffset());
                 p.setBoolean(7, r.redelivered());
@@ -301,83 +300,6 @@ public final class LoadTransaction {
                 p.addBatch();
             }
             p.executeBatch();
-        }
-    }
-
-    /** Text COPY encoding of readings. */
-    static final class CopyText {
-        private CopyText() {
-        }
-
-        static byte[] encode(List<Reading> readings) {
-            StringBuilder sb = new StringBuilder(readings.size() * 128);
-            Instant lastReceived = null;
-            String lastReceivedText = null;
-            for (Reading r : readings) {
-                field(sb, r.sensorId()).append('\t');
-                field(sb, r.metric()).append('\t');
-                instant(sb, r.ts()).append('\t');
-                if (r.value() == null) {
-                    sb.append("\\N");
-                } else {
-                    sb.append(r.value().doubleValue());
-                }
-                sb.append('\t');
-                field(sb, r.unit()).append('\t');
-                sb.append(r.quality().label()).append('\t');
-                field(sb, r.topic()).append('\t');
-                if (!r.receivedAt().equals(lastReceived)) { // a message's readings (an import's lines) share it
-                    lastReceived = r.receivedAt();
-                    lastReceivedText = instant(new StringBuilder(32), lastReceived).toString();
-                }
-                sb.append(lastReceivedText).append('\n');
-            }
-            return sb.toString().getBytes(StandardCharsets.UTF_8);
-        }
-
-        /**
-         * An instant as PostgreSQL reads a timestamptz: what Instant.toString gives
-         * ({@code 2026-12-02T10:00:00.0864Z}), by the raw log's own formatter (Instant.toString's
-         * general formatter was the largest part of encoding a row).
-         */
-        static StringBuilder instant(StringBuilder sb, Instant t) {
-            return sb.append(Timestamps.format(t));
-        }
-
-        static StringBuilder field(StringBuilder sb, String v) {
-            if (v == null) {
-                return sb.append("\\N");
-            }
-            if (!needsEscape(v)) { // the usual case: copied whole (a char at a time was the loader's busiest Java code)
-                return sb.append(v);
-            }
-            for (int i = 0; i < v.length(); i++) {
-                char ch = v.charAt(i);
-                switch (ch) {
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    case '\0' -> sb.append("\\\\u0000");
-                    default -> sb.append(ch);
-                }
-            }
-            return sb;
-        }
-
-        private static boolean needsEscape(String v) {
-            for (int i = 0; i < v.length(); i++) {
-                char ch = v.charAt(i);
-                if (ch == '\\' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\0') {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** PostgreSQL text cannot hold NUL characters: they are written as the six characters \u0000. */
-        static String clean(String s) {
-            return s == null || s.indexOf('\0') < 0 ? s : s.replace("\0", "\\u0000");
         }
     }
 }

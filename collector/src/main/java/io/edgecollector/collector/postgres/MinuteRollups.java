@@ -2,7 +2,6 @@ package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.collector.parse.Reading;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -91,18 +90,22 @@ final class MinuteRollups {
         return Double.isNaN(b) || a < b;
     }
 
-    /** COPY text for (sensor_id, metric, minute, count, min, max, sum, valid_count). */
+    /** Binary COPY rows of (sensor_id, metric, minute, count, min, max, sum, valid_count). */
     static byte[] encode(Collection<Map.Entry<Key, Row>> rows) {
-        StringBuilder sb = new StringBuilder(rows.size() * 96);
+        CopyBinary.Rows out = new CopyBinary.Rows(rows.size() * 100);
         for (Map.Entry<Key, Row> e : rows) {
             Key k = e.getKey();
             Row r = e.getValue();
-            LoadTransaction.CopyText.field(sb, k.sensorId()).append('\t');
-            LoadTransaction.CopyText.field(sb, k.metric()).append('\t');
-            LoadTransaction.CopyText.instant(sb, Instant.ofEpochSecond(k.minute() * 60L)).append('\t');
-            sb.append(r.count).append('\t').append(r.min).append('\t').append(r.max).append('\t').append(r.sum)
-                    .append('\t').append(r.validCount).append('\n');
+            out.fields(8);
+            out.text(k.sensorId());
+            out.text(k.metric());
+            out.timestamptz(Instant.ofEpochSecond(k.minute() * 60L));
+            out.bigint(r.count);
+            out.float8(r.min);
+            out.float8(r.max);
+            out.float8(r.sum);
+            out.bigint(r.validCount);
         }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return out.end();
     }
 }

@@ -5,20 +5,47 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.collector.parse.Reading;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** An import's 1-minute rows computed in the JVM, as COPY text: what the live path's GROUP BY gives. */
+/** An import's 1-minute rows computed in the JVM, for binary COPY: what the live path's GROUP BY gives. */
 class MinuteRollupsTest {
     private static Reading reading(String metric, String ts, Double value, Quality quality) {
         Instant t = Instant.parse(ts);
         return new Reading("s1", metric, t, value, null, null, null, "import/x.csv", t, quality);
     }
 
+    /** The binary COPY rows, read back as lines of tab-separated fields (CopyBinaryIT checks the bytes against the server). */
     private static String rows(List<Reading> readings) {
-        return new String(MinuteRollups.encode(MinuteRollups.of(readings)), StandardCharsets.UTF_8);
+        ByteBuffer in = ByteBuffer.wrap(MinuteRollups.encode(MinuteRollups.of(readings)));
+        in.position(19); // signature, flags, header extension
+        StringBuilder sb = new StringBuilder();
+        for (short fields = in.getShort(); fields != -1; fields = in.getShort()) {
+            assertEquals(8, fields);
+            sb.append(text(in)).append('\t').append(text(in)).append('\t');
+            assertEquals(8, in.getInt());
+            sb.append(Instant.ofEpochSecond(946_684_800L).plus(in.getLong(), ChronoUnit.MICROS)).append('\t');
+            assertEquals(8, in.getInt());
+            sb.append(in.getLong());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(8, in.getInt());
+                sb.append('\t').append(in.getDouble());
+            }
+            assertEquals(8, in.getInt());
+            sb.append('\t').append(in.getLong()).append('\n');
+        }
+        assertEquals(0, in.remaining());
+        return sb.toString();
+    }
+
+    private static String text(ByteBuffer in) {
+        byte[] b = new byte[in.getInt()];
+        in.get(b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     @Test

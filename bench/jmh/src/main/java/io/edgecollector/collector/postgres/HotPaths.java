@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({"sensor_id","type","value","unit","location","timestamp"} on sensors/{sensor_id}/{metric},
  * a known sensor of config/sensors.json, default settings). Per message, in microseconds.
  * {@code intake} is the MQTT callback thread's whole work; {@code readBack} what the loader did
- * per line before intake handed its results over; {@code copyEncode} the COPY text of one row.
+ * per line before intake handed its results over; {@code copyEncode} the binary COPY of one row.
  * Run from the repository root: bench/hotpaths.sh
  */
 @State(Scope.Benchmark)
@@ -131,6 +131,6 @@ public class HotPaths {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public byte[] copyEncode() {
-        return LoadTransaction.CopyText.encode(rows);
+        return CopyBinary.readings(rows);
     }
 }
