@@ -274,4 +274,26 @@ class DeploymentFilesTest {
             }
         }
     }
+    /**
+     * A JVM started with SIGHUP ignored (nohup) never installs the daemon's reload handler: the
+     * launcher starts `run` with SIGHUP at its default. The fake java prints its ignored signals.
+     */
+    @Test
+    void launcher_startsRunWithSighupNotIgnored_evenUnderNohup(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("collector.jar"), "not run");
+        Path fakeJava = dir.resolve("jdk/bin/java");
+        Files.createDirectories(fakeJava.getParent());
+        Files.writeString(fakeJava, "#!/bin/sh\nsed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status\n");
+        fakeJava.toFile().setExecutable(true);
+        // trap "" HUP: what nohup does before it runs the command; the ignored disposition is inherited
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "trap '' HUP; exec /bin/sh \"$0\" run",
+                ROOT.resolve("bin/edge-collector").toString()).redirectErrorStream(true);
+        pb.environment().put("JAVA", fakeJava.toString());
+        pb.environment().put("COLLECTOR_JAR", jar.toString());
+        pb.environment().put("COLLECTOR_CDS_ARCHIVE", "off");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        assertEquals(0, Long.parseLong(out, 16) & 1, "SIGHUP (bit 0 of SigIgn) ignored in the JVM's process: " + out);
+    }
 }

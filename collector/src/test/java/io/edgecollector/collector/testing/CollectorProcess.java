@@ -36,7 +36,9 @@ public final class CollectorProcess implements AutoCloseable {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests with mvn verify");
         }
-        List<String> command = new ArrayList<>(List.of("java"));
+        // SIGHUP at its default, as bin/edge-collector starts the daemon: a JVM started with it
+        // ignored (a test run under nohup) would never reload
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP", "java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
