@@ -1,9 +1,9 @@
 package io.edgecollector.collector.postgres;
 
 import io.edgecollector.collector.parse.Reading;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,13 +48,14 @@ final class CopyBinary {
         return out.end();
     }
 
-    /** The COPY's rows, written field by field. */
+    /** The COPY's rows, written field by field into one growing array (no lock per byte, as ByteArrayOutputStream takes). */
     static final class Rows {
-        private final ByteArrayOutputStream out;
+        private byte[] buf;
+        private int size;
 
         Rows(int sizeHint) {
-            out = new ByteArrayOutputStream(Math.max(64, sizeHint));
-            out.writeBytes(HEADER);
+            buf = new byte[Math.max(64, sizeHint)];
+            put(HEADER, 0, HEADER.length);
         }
 
         void fields(int n) {
@@ -71,7 +72,7 @@ final class CopyBinary {
 
         void bytes(byte[] b) {
             int4(b.length);
-            out.writeBytes(b);
+            put(b, 0, b.length);
         }
 
         void timestamptz(Instant t) {
@@ -99,19 +100,33 @@ final class CopyBinary {
 
         byte[] end() {
             short2(-1);
-            return out.toByteArray();
+            return Arrays.copyOf(buf, size);
+        }
+
+        private void room(int n) {
+            if (size + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+            }
+        }
+
+        private void put(byte[] b, int from, int n) {
+            room(n);
+            System.arraycopy(b, from, buf, size, n);
+            size += n;
         }
 
         private void short2(int v) {
-            out.write(v >>> 8);
-            out.write(v);
+            room(2);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
         }
 
         private void int4(int v) {
-            out.write(v >>> 24);
-            out.write(v >>> 16);
-            out.write(v >>> 8);
-            out.write(v);
+            room(4);
+            buf[size++] = (byte) (v >>> 24);
+            buf[size++] = (byte) (v >>> 16);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
         }
 
         private void int8(long v) {
