@@ -259,14 +259,7 @@ class DeploymentFilesTest {
                 Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + e.getKey() + "\"\n");
             }
             for (String command : List.of("run", "compact")) {
-                ProcessBuilder pb = new ProcessBuilder("/bin/sh", ROOT.resolve("bin/edge-collector").toString(), command)
-                        .redirectErrorStream(true);
-                pb.environment().put("JAVA", fakeJava.toString());
-                pb.environment().put("COLLECTOR_JAR", jar.toString());
-                pb.environment().put("COLLECTOR_CDS_ARCHIVE", "off");
-                Process p = pb.start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                assertEquals(0, p.waitFor(), out);
+                String out = launch(fakeJava, jar, new ProcessBuilder("/bin/sh", ROOT.resolve("bin/edge-collector").toString(), command));
                 List<String> args = List.of(out.split(" "));
                 boolean trims = args.containsAll(trim);
                 assertEquals(e.getValue() && command.equals("run"), trims, "JAVA_VERSION " + e.getKey() + ", " + command + ": " + out);
@@ -286,14 +279,20 @@ class DeploymentFilesTest {
         Files.writeString(fakeJava, "#!/bin/sh\nsed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status\n");
         fakeJava.toFile().setExecutable(true);
         // trap "" HUP: what nohup does before it runs the command; the ignored disposition is inherited
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "trap '' HUP; exec /bin/sh \"$0\" run",
-                ROOT.resolve("bin/edge-collector").toString()).redirectErrorStream(true);
+        String out = launch(fakeJava, jar, new ProcessBuilder("/bin/sh", "-c", "trap '' HUP; exec /bin/sh \"$0\" run",
+                ROOT.resolve("bin/edge-collector").toString()));
+        assertEquals(0, Long.parseLong(out, 16) & 1, "SIGHUP (bit 0 of SigIgn) ignored in the JVM's process: " + out);
+    }
+
+    /** Runs the launcher (as the command given) with a fake java and jar, no class-data archive: what it printed. */
+    private static String launch(Path fakeJava, Path jar, ProcessBuilder pb) throws Exception {
+        pb.redirectErrorStream(true);
         pb.environment().put("JAVA", fakeJava.toString());
         pb.environment().put("COLLECTOR_JAR", jar.toString());
         pb.environment().put("COLLECTOR_CDS_ARCHIVE", "off");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, p.waitFor(), out);
-        assertEquals(0, Long.parseLong(out, 16) & 1, "SIGHUP (bit 0 of SigIgn) ignored in the JVM's process: " + out);
+        return out;
     }
 }

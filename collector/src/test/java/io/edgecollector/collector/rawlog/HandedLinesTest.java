@@ -150,6 +150,7 @@ class HandedLinesTest {
         assertEquals(1, last.chunk().lines().size(), "the newest is held");
         assertSameAsFile(dir, last);
     }
+
     @Test
     void take_stopsAtMaxBytes_soAPartOfTheFileEndsWhereItWasAskedTo_butAlwaysGivesTheFirstLine(@TempDir Path dir) throws Exception {
         HandedLines fresh = new HandedLines();
