@@ -154,8 +154,7 @@ public final class Timestamps {
      * Exactly what Instant.toString() gives ({@code 2026-12-02T10:00:00Z}, fractions in groups of
      * three digits: {@code .086Z}, {@code .086400Z}, {@code .086400123Z}), without its general
      * formatter, which was about a fifth of the MQTT callback thread's own work (the raw line's
-     * received_at of every message) and the largest part of the loader's COPY text; years
-     * outside 0000-9999 through Instant.toString itself.
+     * received_at of every message); years outside 0000-9999 through Instant.toString itself.
      */
     public static String format(Instant t) {
         long seconds = t.getEpochSecond();

@@ -29,10 +29,11 @@ public final class CommitOrder {
     /** Thrown inside a transaction that holds a lock an earlier one waits for. */
     static final class GiveWay extends SQLException {
         GiveWay(int blocked) {
-            super("an earlier part's transaction (backend " + blocked + ") waits for a row this one holds", "40P01");
+            super("an earlier part's transaction (backend " + blocked + ") waits for a row this one holds", DEADLOCK);
         }
     }
 
+    private static final String DEADLOCK = "40P01";
     private static final String BLOCKS = "SELECT p FROM unnest(?::int[]) p WHERE ? = ANY(pg_blocking_pids(p)) LIMIT 1";
     private static final long POLL_MILLIS = 10;
 
@@ -147,6 +148,6 @@ public final class CommitOrder {
 
     /** Whether a failed transaction should be done again once its turn came (it gave way, or a deadlock). */
     boolean redoAfterTurn(SQLException e) {
-        return ordered() && (e instanceof GiveWay || "40P01".equals(e.getSQLState()));
+        return ordered() && DEADLOCK.equals(e.getSQLState()); // GiveWay says it too
     }
 }

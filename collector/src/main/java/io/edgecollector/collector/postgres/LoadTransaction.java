@@ -73,6 +73,8 @@ public final class LoadTransaction {
     private static final String INSERT_ONLY = "INSERT INTO measurements SELECT * FROM stage_measurements ON CONFLICT DO NOTHING";
     private static final String COPY_1MIN = "COPY measurements_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) "
             + "FROM STDIN (FORMAT binary)";
+    private static final String COPY_STAGE_1MIN = "COPY stage_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) "
+            + "FROM STDIN (FORMAT binary)";
     private static final String STAGE_1MIN = """
             CREATE TEMP TABLE IF NOT EXISTS stage_1min
             (LIKE measurements_1min) ON COMMIT DELETE ROWS""";
@@ -145,15 +147,14 @@ public final class LoadTransaction {
                     if (!order.redoAfterTurn(e)) {
                         throw e;
                     }
-                    // it gave way to the part before (or PostgreSQL broke a deadlock): again once that is committed
-                    order.end();
-                    order.awaitCommitted(batch.fromOffset());
                 } catch (RuntimeException e) {
                     c.rollback();
                     throw e;
                 } finally {
                     order.end();
                 }
+                // it gave way to the part before (or PostgreSQL broke a deadlock): again, holding nothing, once that is committed
+                order.awaitCommitted(batch.fromOffset());
             }
         } finally {
             c.setAutoCommit(auto);
@@ -262,8 +263,7 @@ public final class LoadTransaction {
         try (Statement s = c.createStatement()) {
             s.execute(STAGE_1MIN);
         }
-        copyIn(c, "COPY stage_1min (sensor_id, metric, minute, count, min, max, sum, valid_count) FROM STDIN (FORMAT binary)",
-                minutes);
+        copyIn(c, COPY_STAGE_1MIN, minutes);
         try (Statement s = c.createStatement()) {
             s.executeUpdate(MERGE_1MIN);
         }

@@ -70,9 +70,9 @@ final class Partitions {
         }
         for (YearMonth month : needed) {
             create(c, month);
+            c.commit(); // each month alone: a retry's rollback in create must not undo the one before
+            known.add(month);
         }
-        c.commit();
-        known.addAll(needed);
     }
 
     private static long start(YearMonth month) {
@@ -84,7 +84,8 @@ final class Partitions {
      * by the function's advisory lock, but the second one's catalog lookup after the lock can
      * still miss the table the first just committed (an advisory lock does not refresh it), and
      * its CREATE TABLE then fails: that transaction is rolled back (it held nothing else: this
-     * comes first) and the call made again, which now finds the partition.
+     * comes first, and {@link #ensureFor} commits each month before the next) and the call made
+     * again, which now finds the partition.
      */
     private static void create(Connection c, YearMonth month) throws SQLException {
         try {
