@@ -55,6 +55,7 @@ paho() { java -cp collector/target/collector.jar bench/PahoDrain.java "$url" "$1
 paho bench-paho register plain 1
 paho bench-pahob register buffered 1
 paho bench-share register buffered 2
+paho bench-own register own 1
 register_collector "${intake_args[@]}"
 register_collector "${args[@]}"
 
@@ -68,6 +69,7 @@ rate_of() { echo "$1" | sed -E 's/.*\(([0-9]+) msg\/s\)/\1/'; }
 paho_plain=$(paho bench-paho drain plain 1)
 paho_line=$(paho bench-pahob drain buffered 1)
 share_line=$(paho bench-share drain buffered 2)
+own_line=$(paho bench-own drain own 1)
 
 istart=$(date +%s.%N)
 "$launcher" "${intake_args[@]}" > "$work/intake.log" 2>&1 & collector=$!
@@ -101,16 +103,17 @@ r=$(awk '/VmHWM/ {print $2}' /proc/$collector/status); [ "$r" -gt "$rss" ] && rs
 lines=$(cat "$work"/raw/*.jsonl | wc -l)
 awk -v n="$n" -v a="$t0" -v b="$t1" -v s="$start" -v u="$subscribed" -v d="$done_at" -v rss="$rss" -v lines="$lines" -v w="$raw_done" \
     -v paho_plain="$paho_plain" -v paho_plain_rate="$(rate_of "$paho_plain")" -v paho="$(rate_of "$paho_line")" -v paho_line="$paho_line" \
-    -v share_line="$share_line" -v share="$(rate_of "$share_line")" -v is="$istart" -v id="$idone" -v c="$connected" -v cpu="$cpu" -v icpu="$icpu" -v rows="$rows" -v threads="$threads" 'BEGIN {
+    -v share_line="$share_line" -v share="$(rate_of "$share_line")" -v own_line="$own_line" -v own="$(rate_of "$own_line")" -v is="$istart" -v id="$idone" -v c="$connected" -v cpu="$cpu" -v icpu="$icpu" -v rows="$rows" -v threads="$threads" 'BEGIN {
   sub_rate = n / (b - a); col_rate = n / (d - s); intake_rate = n / (id - is);
   printf "mosquitto_sub drain: %d msgs in %.2f s (%.0f msg/s)\n", n, b - a, sub_rate;
   printf "%s; ratio to mosquitto_sub %.2f\n", paho_plain, paho_plain_rate / sub_rate;
   printf "%s; ratio to mosquitto_sub %.2f\n", paho_line, paho / sub_rate;
   printf "%s; ratio to mosquitto_sub %.2f\n", share_line, share / sub_rate;
+  printf "%s; ratio to mosquitto_sub %.2f\n", own_line, own / sub_rate;
   printf "collector intake only (raw file + fsync + ack, PostgreSQL away): %d msgs in %.2f s from process start (%.0f msg/s); ratio %.2f; %.0f us CPU/msg\n", n, id - is, intake_rate, intake_rate / sub_rate, icpu / n * 1e6;
   printf "collector drain to PostgreSQL: %d rows in %.2f s from process start (%.0f msg/s), raw lines %d, rows counted in PostgreSQL %d; %.0f us collector CPU/msg\n", n, d - s, col_rate, lines, rows, cpu / n * 1e6;
   printf "  collector CPU by thread: %s\n", threads;
   printf "  of which: every line in the raw file (fsynced and acknowledged) after %.2f s (%.0f msg/s since subscribed)\n", w - s, n / (w - u);
-  printf "ratio collector/mosquitto_sub: %.2f\n", col_rate / sub_rate;
+  printf "ratio collector/mosquitto_sub: %.2f; collector/bare Paho (its own socket): %.2f; collector/its own connection bare: %.2f\n", col_rate / sub_rate, col_rate / paho_plain_rate, col_rate / own;
   printf "collector start-up: connected (session resumed, backlog flowing) %.2f s, subscribed (SUBACK, queued behind the backlog) %.2f s; peak RSS: %.0f MB\n", c - s, u - s, rss / 1024;
 }'

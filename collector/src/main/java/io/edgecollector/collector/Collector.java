@@ -110,6 +110,7 @@ public final class Collector implements AutoCloseable {
         this.ingestor = new Ingestor(decoder, processor, writer, metrics, clock, redeliveries);
         try {
             this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);
+            writer.afterAcknowledging(intake::sendAcks);
             this.sparkplugHost = config.sparkplug().enabled() ? new SparkplugHost(config, clock, metrics) : null;
         } catch (IOException e) {
             throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "

@@ -49,6 +49,8 @@ public final class BatchWriter implements Component, AutoCloseable {
     /** Why the raw log refused the last batch, while it does (null once a batch is written again). */
     private volatile String refusing;
     private volatile boolean closed;
+    /** Sends what the batch's acknowledgements queued (MQTT PUBACKs, in one write). */
+    private volatile Runnable sendAcks = () -> { };
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Duration.ofSeconds(30));
 
@@ -60,6 +62,14 @@ public final class BatchWriter implements Component, AutoCloseable {
         this.listener = listener;
         this.queue = new PendingQueue(Math.max(2 * batchSize, 64));
         this.thread = new Thread(this::loop, "collector-writer");
+    }
+
+    /**
+     * Called after the acknowledgements of each batch: a source that queues acknowledgements
+     * ({@link Pending.Ack#ack} returning at once) sends them together here. Set before start.
+     */
+    public void afterAcknowledging(Runnable sendAcks) {
+        this.sendAcks = sendAcks;
     }
 
     /** Whether its thread runs (false before start and after close, or if it died). */
@@ -191,6 +201,11 @@ public final class BatchWriter implements Component, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("event=ack_failed cause=\"{}\"; the broker will deliver the message again", e.toString());
             }
+        }
+        try {
+            sendAcks.run();
+        } catch (RuntimeException e) {
+            LOG.warn("event=ack_failed cause=\"{}\"; the broker will deliver the batch again", e.toString());
         }
         metrics.batchFlushed(batch.size(), System.nanoTime() - start);
         List<Written> written = new ArrayList<>(runs.size());

@@ -68,7 +68,7 @@ public record CollectorConfig(
 
     /** Whether the broker URL asks for TLS. */
     public boolean tls() {
-        return brokerUrl.startsWith("ssl://") || brokerUrl.startsWith("wss://");
+        return brokerUrl.startsWith("ssl://");
     }
 
     /** Defaults only: what a machine with local services needs. */

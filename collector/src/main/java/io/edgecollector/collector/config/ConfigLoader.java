@@ -312,7 +312,7 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(v);
             String scheme = uri.getScheme();
-            if (scheme == null || !List.of("tcp", "ssl", "ws", "wss").contains(scheme)
+            if (scheme == null || !List.of("tcp", "ssl").contains(scheme)
                     || uri.getHost() == null) {
                 throw new IllegalArgumentException("must look like tcp://host:port or ssl://host:port");
             }

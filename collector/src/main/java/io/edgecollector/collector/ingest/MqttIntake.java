@@ -13,43 +13,38 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT side: an MQTT 5 persistent session (stable client id, clean start off) at QoS 1
- * with manual acknowledgements. MQTT 5 lets the collector announce a Receive Maximum larger
- * than a batch, so the broker keeps sending while a batch fills (an MQTT 3 session stops at the
- * broker's max_inflight_messages, 20 by default).
+ * The MQTT side: an MQTT 5 persistent session (stable client id, clean start off) at QoS 1,
+ * each message acknowledged once its raw line is on disk. MQTT 5 lets the collector announce a
+ * Receive Maximum larger than a batch, so the broker keeps sending while a batch fills (an MQTT 3
+ * session stops at the broker's max_inflight_messages, 20 by default).
  *
  * <p>Connects on its own thread with capped backoff until connected or stopped, and reconnects
- * the same way, with a fresh Paho client per connection (the old one closed) and the topics
- * subscribed again on each. Paho's own automatic reconnect is not used: after a broker restart
- * under load it once stalled for good (never reconnected, intake never resumed). Each connection
- * has a number; an acknowledgement is sent only on the connection its message came on.
+ * the same way, with a fresh {@link MqttConnection} each time (the old one closed) and the topics
+ * subscribed again on each. Each connection has a number; an acknowledgement is sent only on the
+ * connection its message came on. Messages are handled on the connection's reader thread; the
+ * acknowledgements of a batch are queued and go out together ({@link #sendAcks}).
  */
 public final class MqttIntake implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(MqttIntake.class);
     private static final int MAX_BACKOFF_SECONDS = 30;
-    private static final long CONNECT_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(15);
-    /** How often the connection thread looks at a connection it holds, should a loss go unreported. */
+    /** For the TCP connection, the TLS handshake and the CONNACK. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * For a SUBACK or UNSUBACK: generous, since the answer may come behind a resumed backlog that
+     * the reader takes in only as fast as the raw log makes it durable (messages flow meanwhile).
+     */
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(60);
+    private static final int KEEP_ALIVE_SECONDS = 30;
+    /** How often the connection thread looks after the connection it holds: keep-alive, and a loss. */
     private static final long WATCH_MILLIS = 1000;
     /** A connection lost sooner than this after it was made is followed by a backoff, not a reconnect at once. */
     private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    /** Receives each message on the client's callback thread. */
+    /** Receives each message on the connection's reader thread. */
     public interface Handler {
         boolean handle(String topic, byte[] payload, int qos, Pending.Ack ack) throws InterruptedException;
     }
@@ -57,7 +52,7 @@ public final class MqttIntake implements Component {
     private final CollectorConfig config;
     private final Handler handler;
     private final Metrics metrics;
-    private final MqttConnectionOptions options;
+    private final MqttConnection.Options options;
     private final AtomicLong connection = new AtomicLong();
     private final RedeliveryDetector redeliveries;
     private final SubscriptionMemory subscriptions;
@@ -87,26 +82,11 @@ public final class MqttIntake implements Component {
         return Math.min(65_535, Math.max(100, batchSize * 2));
     }
 
-    private static MqttConnectionOptions options(CollectorConfig config) throws IOException {
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        if (config.tls()) {
-            o.setSocketFactory(MqttTls.socketFactory(new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey())));
-        } else {
-            o.setSocketFactory(new BufferedSocketFactory());
-        }
-        o.setCleanStart(false);
-        o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
-        o.setReceiveMaximum(receiveMaximum(config.batchSize()));
-        o.setAutomaticReconnect(false);
-        o.setKeepAliveInterval(30);
-        o.setConnectionTimeout(10);
-        if (!config.mqttUsername().isEmpty()) {
-            o.setUserName(config.mqttUsername());
-        }
-        if (!config.mqttPassword().isEmpty()) {
-            o.setPassword(config.mqttPassword().value().getBytes(StandardCharsets.UTF_8));
-        }
-        return o;
+    private static MqttConnection.Options options(CollectorConfig config) throws IOException {
+        return new MqttConnection.Options(config.brokerUrl(), config.clientId(), config.mqttUsername(),
+                config.mqttPassword().value().getBytes(StandardCharsets.UTF_8), KEEP_ALIVE_SECONDS,
+                config.sessionExpiry().toSeconds(), receiveMaximum(config.batchSize()), CONNECT_TIMEOUT,
+                config.tls() ? MqttTls.socketFactory(new MqttTls.Files(config.caFile(), config.clientCert(), config.clientKey())) : null);
     }
 
     @Override
@@ -153,10 +133,10 @@ public final class MqttIntake implements Component {
                     // lost again soon after connecting (another client with this id, say): no tight loop
                     delay = backoff.next();
                     LOG.warn("event=broker_connection_short url={} retry_in={}s", config.brokerUrl(), delay / 1000);
-                } catch (MqttException e) {
+                } catch (IOException e) {
                     delay = backoff.next();
                     LOG.warn("event=broker_connect_failed url={} cause=\"{}\" retry_in={}s",
-                            config.brokerUrl(), e.getMessage(), delay / 1000);
+                            config.brokerUrl(), e.getMessage() == null ? e.toString() : e.getMessage(), delay / 1000);
                 }
                 if (stopRequested.await(delay, TimeUnit.MILLISECONDS)) {
                     return;
@@ -170,45 +150,52 @@ public final class MqttIntake implements Component {
     }
 
     /**
-     * A new client, connected and subscribed. The connection's number and the redelivery
-     * detector move on before connecting: the broker resends right after its CONNACK.
+     * A new connection, subscribed. The connection's number and the redelivery detector move on
+     * before connecting: the broker resends right after its CONNACK.
      */
-    private Link open() throws MqttException {
-        Link l = register(new Link(connection.incrementAndGet(),
-                new MqttAsyncClient(config.brokerUrl(), config.clientId(), new MemoryPersistence())));
+    private Link open() throws IOException, InterruptedException {
+        Link l = new Link(connection.incrementAndGet());
         redeliveries.connected();
+        l.connection = MqttConnection.open(options, l, "collector-intake-" + l.id);
         try {
-            l.client.connect(options).waitForCompletion(CONNECT_TIMEOUT_MILLIS);
-            LOG.info("event=connected url={} client_id={} connection={}", config.brokerUrl(), config.clientId(), l.id);
+            register(l);
+            l.connection.start();
+            LOG.info("event=connected url={} client_id={} connection={} session_resumed={}", config.brokerUrl(),
+                    config.clientId(), l.id, l.connection.sessionPresent());
+            if (connectedOnce && !l.connection.sessionPresent()) {
+                LOG.warn("event=session_not_resumed url={} client_id={}: the broker kept no session for this client id"
+                        + " (expired after mqtt.session_expiry, or a broker restarted without persistence);"
+                        + " what was published to it meanwhile was not kept for it", config.brokerUrl(), config.clientId());
+            }
             metrics.brokerConnected(connectedOnce);
             connectedOnce = true;
             connectSettled.countDown();
-            unsubscribeRemoved(l.client);
+            unsubscribeRemoved(l.connection);
             List<String> topics = config.topics();
-            MqttSubscription[] subs = topics.stream().map(t -> new MqttSubscription(t, 1)).toArray(MqttSubscription[]::new);
-            l.client.subscribe(subs, null, null, new MqttProperties()).waitForCompletion(CONNECT_TIMEOUT_MILLIS);
+            List<String> refused = l.connection.subscribe(topics, SUBSCRIBE_TIMEOUT);
+            if (!refused.isEmpty()) {
+                LOG.warn("event=subscribe_refused url={} topics={} client_id={}: no messages will come from them",
+                        config.brokerUrl(), refused, config.clientId());
+            }
             subscribed = true;
             firstSubscribed.countDown();
             remember(topics);
             LOG.info("event=subscribed url={} topics={} client_id={} connection={}", config.brokerUrl(), topics,
                     config.clientId(), l.id);
             return l;
-        } catch (MqttException e) {
+        } catch (IOException | RuntimeException e) {
             l.close();
             throw e;
         }
     }
 
     /** The connection from now on; refused (closed at once) once {@link #stop} has run. */
-    private synchronized Link register(Link l) throws MqttException {
+    private synchronized void register(Link l) throws IOException {
         if (closed) {
             l.close();
-            throw new MqttException(MqttClientException.REASON_CODE_CLIENT_CLOSED);
+            throw new IOException("intake stopped");
         }
-        l.client.setManualAcks(true);
-        l.client.setCallback(l);
         link = l;
-        return l;
     }
 
     /**
@@ -217,7 +204,7 @@ public final class MqttIntake implements Component {
      */
     private void hold(Link l) throws InterruptedException {
         while (!stopRequested.await(WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
-            if (l.lost.getCount() == 0 || !l.client.isConnected()) {
+            if (l.lost.getCount() == 0 || !l.connection.keepAlive() || !l.connection.isOpen()) {
                 subscribed = false;
                 l.close();
                 return;
@@ -227,28 +214,23 @@ public final class MqttIntake implements Component {
 
     public boolean isSubscribed() {
         Link l = link;
-        return subscribed && l != null && l.client.isConnected();
+        return subscribed && l != null && l.connection.isOpen();
     }
 
     /** Filters this client id had before and the configuration dropped: the session must forget them. */
-    private void unsubscribeRemoved(MqttAsyncClient client) {
+    private void unsubscribeRemoved(MqttConnection c) throws InterruptedException {
         List<String> removed = subscriptions.removed(config.clientId(), config.topics());
         if (removed.isEmpty()) {
             return;
         }
         try {
-            client.unsubscribe(removed.toArray(String[]::new), null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    LOG.info("event=unsubscribed url={} topics={} client_id={}", config.brokerUrl(), removed, config.clientId());
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    LOG.warn("event=unsubscribe_failed topics={} cause=\"{}\"", removed, e.getMessage());
-                }
-            }, new MqttProperties());
-        } catch (MqttException e) {
+            List<String> refused = c.unsubscribe(removed, SUBSCRIBE_TIMEOUT);
+            if (refused.isEmpty()) {
+                LOG.info("event=unsubscribed url={} topics={} client_id={}", config.brokerUrl(), removed, config.clientId());
+            } else {
+                LOG.warn("event=unsubscribe_failed topics={} cause=\"refused\"", refused);
+            }
+        } catch (IOException e) {
             LOG.warn("event=unsubscribe_failed topics={} cause=\"{}\"", removed, e.getMessage());
         }
     }
@@ -262,38 +244,35 @@ public final class MqttIntake implements Component {
     }
 
     /**
-     * A message of connection {@code conn}, handed on with the means to acknowledge it there.
+     * A message of connection {@code l}, handed on with the means to acknowledge it there.
      * Not taken once intake stops: it stays unacknowledged and comes back later.
      */
-    private void arrived(Link l, String topic, MqttMessage message) {
+    private void arrived(Link l, String topic, byte[] payload, int qos, int id) throws InterruptedException {
         if (stopping) {
             return;
         }
-        int qos = message.getQos();
-        int id = message.getId();
-        Pending.Ack ack = qos == 0 ? Pending.Ack.NONE : () -> acknowledge(l, id, qos);
-        try {
-            handler.handle(topic, message.getPayload(), qos, ack);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Pending.Ack ack = qos == 0 ? Pending.Ack.NONE : () -> acknowledge(l, id);
+        handler.handle(topic, payload, qos, ack);
     }
 
     /**
-     * Acknowledges a message on the connection it arrived on; whether the acknowledgement went
-     * out. After a reconnect the broker resends what was unacknowledged, so a message of an
-     * older connection is left alone (its id may mean another message on the new one).
+     * Queues the acknowledgement of a message on the connection it arrived on; whether it was
+     * queued (it goes out with {@link #sendAcks}). After a reconnect the broker resends what was
+     * unacknowledged, so a message of an older connection is left alone (its id may mean another
+     * message on the new one).
      */
-    private boolean acknowledge(Link l, int id, int qos) {
-        if (l.id != connection.get() || !l.client.isConnected()) {
+    private boolean acknowledge(Link l, int id) {
+        if (l.id != connection.get()) {
             return false;
         }
-        try {
-            l.client.messageArrivedComplete(id, qos);
-            return true;
-        } catch (MqttException e) {
-            LOG.debug("event=ack_failed id={} cause=\"{}\"", id, e.getMessage());
-            return false;
+        return l.connection.ack(id);
+    }
+
+    /** Sends the acknowledgements queued since the last call in one write (the writer calls it after each batch). */
+    public void sendAcks() {
+        Link l = link;
+        if (l != null) {
+            l.connection.sendAcks();
         }
     }
 
@@ -322,82 +301,43 @@ public final class MqttIntake implements Component {
         }
     }
 
-    /** One connection: its number, its own Paho client, and whether the client reported it lost. */
-    private final class Link implements MqttCallback {
+    /** One connection: its number, its {@link MqttConnection}, and whether it was reported lost. */
+    private final class Link implements MqttConnection.Listener {
         final long id;
-        final MqttAsyncClient client;
+        volatile MqttConnection connection;
         final CountDownLatch lost = new CountDownLatch(1);
-        private boolean closed;
 
-        Link(long id, MqttAsyncClient client) {
+        Link(long id) {
             this.id = id;
-            this.client = client;
         }
 
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            arrived(this, topic, message);
+        public void message(String topic, byte[] payload, int qos, int packetId) throws InterruptedException {
+            arrived(this, topic, payload, qos, packetId);
         }
 
         @Override
-        public void disconnected(MqttDisconnectResponse response) {
+        public void lost(String cause) {
             lost.countDown();
             if (!stopping) {
                 metrics.brokerDisconnected();
-                LOG.warn("event=broker_lost url={} connection={} cause=\"{}\"; reconnecting", config.brokerUrl(), id,
-                        response.getException() != null ? response.getException().getMessage() : response.getReasonString());
+                LOG.warn("event=broker_lost url={} connection={} cause=\"{}\"; reconnecting", config.brokerUrl(), id, cause);
             }
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            LOG.warn("event=mqtt_error connection={} cause=\"{}\"", id, exception.getMessage());
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // the collector publishes nothing
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-            // the connection thread carries on after connect returns
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // no extended authentication
         }
 
         /** A clean goodbye (the session stays on the broker), then close. */
         void disconnect() {
-            try {
-                if (client.isConnected()) {
-                    client.disconnect(1000).waitForCompletion(3000);
-                }
-            } catch (MqttException e) {
-                LOG.debug("event=disconnect_failed connection={} cause=\"{}\"", id, e.getMessage());
+            MqttConnection c = connection;
+            if (c != null) {
+                c.disconnect();
             }
-            close();
         }
 
-        /** Closes the client and its threads; safe twice. */
-        synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                if (client.isConnected()) {
-                    client.disconnectForcibly(0, 1000, false);
-                }
-            } catch (MqttException e) {
-                LOG.debug("event=disconnect_failed connection={} cause=\"{}\"", id, e.getMessage());
-            }
-            try {
-                client.close(true);
-            } catch (MqttException e) {
-                LOG.debug("event=close_failed connection={} cause=\"{}\"", id, e.getMessage());
+        /** Closes the connection and its thread; safe twice. */
+        void close() {
+            MqttConnection c = connection;
+            if (c != null) {
+                c.close();
             }
         }
     }

@@ -84,6 +84,14 @@ public final class PrivateMosquitto implements AutoCloseable {
         }
     }
 
+    /** Freezes the broker (SIGSTOP: its sockets stay open, it answers nothing) or lets it go on (SIGCONT). */
+    public void freeze(boolean frozen) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + (frozen ? "-STOP" : "-CONT") + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -34,7 +34,7 @@ record Sample(long second, long pid, long rssKb, int fds, int threads, int mqttT
                 fds = (int) open.count();
             }
             try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-                mqtt = (int) tasks.filter(t -> comm(t).startsWith("MQTT ")).count();
+                mqtt = (int) tasks.map(Sample::comm).filter(c -> c.startsWith("collector-intak") || c.startsWith("MQTT ")).count();
             }
         } catch (IOException | RuntimeException e) {
             // the process is gone (killed on purpose, say): the sample says -1
@@ -42,7 +42,10 @@ record Sample(long second, long pid, long rssKb, int fds, int threads, int mqttT
         return new Sample(second, pid, rss, fds, threads, mqtt, backlog(httpPort));
     }
 
-    /** A thread's name as the kernel keeps it (its first 15 characters): Paho's are "MQTT Rec: ...", "MQTT Call: ..."... */
+    /**
+     * A thread's name as the kernel keeps it (its first 15 characters): an MQTT connection's reader is
+     * "collector-intak" (collector-intake-N); Paho's, for Sparkplug and alerts, "MQTT Rec: ...", "MQTT Call: ...".
+     */
     private static String comm(Path task) {
         try {
             return Files.readString(task.resolve("comm"));

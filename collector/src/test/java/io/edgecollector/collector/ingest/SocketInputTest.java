@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class BufferedSocketFactoryTest {
+class SocketInputTest {
     /** A source that gives at most 7 bytes a read and counts how often available() reached it. */
     static final class Trickle extends InputStream {
         final ByteArrayInputStream bytes;
@@ -43,7 +43,7 @@ class BufferedSocketFactoryTest {
         byte[] data = new byte[100_000];
         random.nextBytes(data);
         Trickle source = new Trickle(data);
-        BufferedSocketFactory.Buffered in = new BufferedSocketFactory.Buffered(source, 64);
+        SocketInput in = new SocketInput(source, 64);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, in.read(new byte[4], 0, 0));
         int b = in.read();
