@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -119,31 +121,54 @@ public final class MqttConnection implements AutoCloseable {
         URI uri = uri(o.url());
         boolean tls = uri.getScheme().equals("ssl");
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 8883 : 1883;
-        int timeoutMillis = (int) o.connectTimeout().toMillis();
-        Socket socket = SocketFactory.getDefault().createSocket();
+        Socket plain = SocketFactory.getDefault().createSocket();
+        // The time limit closes the socket rather than timing its calls: a connect or a read with a
+        // timeout leaves a JDK socket non-blocking for good, and every later read then costs a
+        // failed read, a poll and a read instead of one blocking read.
+        AtomicBoolean settled = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(o.connectTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (settled.compareAndSet(false, true)) {
+                closeQuietly(plain);
+            }
+        });
+        Socket socket = plain;
         try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(uri.getHost(), port), timeoutMillis);
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(uri.getHost(), port));
             if (tls) {
-                SSLSocket s = (SSLSocket) o.tls().createSocket(socket, uri.getHost(), port, true);
+                SSLSocket s = (SSLSocket) o.tls().createSocket(plain, uri.getHost(), port, true);
                 SSLParameters p = s.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS"); // the broker's certificate must name the host
                 s.setSSLParameters(p);
-                s.setSoTimeout(timeoutMillis);
                 s.startHandshake();
                 socket = s;
             }
-            socket.setSoTimeout(timeoutMillis);
             MqttConnection c = new MqttConnection(socket, listener, threadName, o.keepAliveSeconds());
             int serverKeepAlive = c.handshake(o);
             if (serverKeepAlive >= 0) {
                 c.keepAliveNanos = TimeUnit.SECONDS.toNanos(serverKeepAlive);
             }
-            socket.setSoTimeout(0); // the reader blocks until something comes; keepAlive() watches the silence
+            if (!settled.compareAndSet(false, true)) {
+                throw new SocketException("closed");
+            }
             return c;
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            boolean timedOut = !settled.compareAndSet(false, true);
+            closeQuietly(socket);
+            closeQuietly(plain);
+            if (timedOut) {
+                throw new MqttRefused("no answer from " + uri.getHost() + ":" + port + " within "
+                        + o.connectTimeout().toSeconds() + " s (connecting" + (tls ? ", TLS handshake" : "") + " or CONNACK)");
+            }
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 

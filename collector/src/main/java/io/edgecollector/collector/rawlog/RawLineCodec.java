@@ -81,11 +81,24 @@ public final class RawLineCodec {
      * (topic, QoS, payload, reason), as a 64-bit FNV-1a hash.
      */
     public static long identity(byte[] line, int offset, int length) {
-        int start = indexOf(line, offset, offset + length, TOPIC_FIELD);
+        int end = offset + length;
+        int start = indexOf(line, offset, end, TOPIC_FIELD);
         if (start < 0) {
             start = offset;
         }
-        int dup = indexOf(line, start, offset + length, DUP_FIELD);
+        // the dup mark stands right after the QoS digits (encode, markRedelivered): looked for
+        // there only, not through the payload, which may hold the same bytes
+        int dup = -1;
+        int qos = indexOf(line, start, end, QOS_FIELD);
+        if (qos >= 0) {
+            int at = qos + QOS_FIELD.length;
+            while (at < end && line[at] >= '0' && line[at] <= '9') {
+                at++;
+            }
+            if (indexOf(line, at, Math.min(end, at + DUP_FIELD.length), DUP_FIELD) == at) {
+                dup = at;
+            }
+        }
         long h = 0xcbf29ce484222325L;
         for (int i = start; i < offset + length; i++) {
             if (i == dup) {

@@ -193,6 +193,20 @@ class MqttConnectionIT {
     }
 
     @Test
+    void aPeerThatNeverAnswersConnect_isGivenUpAfterTheConnectTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            MqttConnection.Options o = new MqttConnection.Options("tcp://127.0.0.1:" + silent.getLocalPort(), "intake-e", "",
+                    new byte[0], 30, 300, 100, Duration.ofSeconds(1), null);
+            long start = System.nanoTime();
+            MqttConnection.MqttRefused e = assertThrows(MqttConnection.MqttRefused.class,
+                    () -> MqttConnection.open(o, new Received(), "it"));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals("no answer from 127.0.0.1:" + silent.getLocalPort() + " within 1 s (connecting or CONNACK)", e.getMessage());
+            assertTrue(millis >= 900 && millis < 5000, "gave up after " + millis + " ms");
+        }
+    }
+
+    @Test
     void aBrokerUrlOtherThanTcpOrSsl_isRefusedNamingIt() {
         MqttConnection.MqttRefused e = assertThrows(MqttConnection.MqttRefused.class, () -> MqttConnection.uri("ws://h:80"));
         assertEquals("broker URL 'ws://h:80' must look like tcp://host:port or ssl://host:port", e.getMessage());

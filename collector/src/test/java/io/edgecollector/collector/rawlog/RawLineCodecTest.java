@@ -53,6 +53,24 @@ class RawLineCodecTest {
         assertEquals(true, roundTrip(line).dup());
     }
 
+    static long identity(RawLine line) {
+        return RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
+    }
+
+    @Test
+    void identity_skipsTheDupMarkOnly_notTheSameBytesInAPayload() {
+        byte[] plain = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] withDup = "{\"a\":1,\"dup\":true}".getBytes(StandardCharsets.UTF_8);
+        RawLine first = RawLineCodec.encode(AT, "a", 1, plain, true, null);
+        assertEquals(identity(first), identity(RawLineCodec.markRedelivered(first)));
+        assertEquals(identity(first), identity(RawLineCodec.encode(AT.plusSeconds(5), "a", 1, true, plain, true, null)));
+        RawLine other = RawLineCodec.encode(AT, "a", 1, withDup, true, null);
+        org.junit.jupiter.api.Assertions.assertNotEquals(identity(first), identity(other), "another payload, another message");
+        assertEquals(identity(other), identity(RawLineCodec.markRedelivered(other)));
+        org.junit.jupiter.api.Assertions.assertNotEquals(identity(first),
+                identity(RawLineCodec.encode(AT, "a", 0, plain, true, null)), "another QoS, another message");
+    }
+
     @Test
     void tornLine_isNotARecord() {
         byte[] torn = "{\"received_at\":\"2026-11-22T23:59:59Z\",\"topic\":\"a\",\"pay".getBytes(StandardCharsets.UTF_8);
