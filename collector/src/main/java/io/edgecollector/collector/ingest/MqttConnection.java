@@ -1,6 +1,5 @@
 package io.edgecollector.collector.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -186,7 +185,7 @@ public final class MqttConnection implements AutoCloseable {
 
     /** Sends CONNECT, reads CONNACK; the broker's Server Keep Alive, or -1 when it sent none. */
     private int handshake(Options o) throws IOException {
-        Packet p = new Packet();
+        MqttCodec.Packet p = new MqttCodec.Packet();
         p.string("MQTT").u8(5);
         int flags = 0; // clean start off: the session (and what it holds for us) resumes
         if (!o.username().isEmpty()) {
@@ -196,7 +195,7 @@ public final class MqttConnection implements AutoCloseable {
             flags |= 0x40;
         }
         p.u8(flags).u16(o.keepAliveSeconds());
-        Packet props = new Packet();
+        MqttCodec.Packet props = new MqttCodec.Packet();
         props.u8(0x11).u32(o.sessionExpirySeconds()); // Session Expiry Interval
         props.u8(0x21).u16(o.receiveMaximum()); // Receive Maximum
         p.properties(props).string(o.clientId());
@@ -216,10 +215,10 @@ public final class MqttConnection implements AutoCloseable {
             throw new MqttRefused("the broker answered CONNECT with packet type " + (header >>> 4) + ", not CONNACK");
         }
         byte[] body = readBody(readVarInt());
-        Reader r = new Reader(body);
+        MqttCodec.Reader r = new MqttCodec.Reader(body);
         sessionPresent = (r.u8() & 1) == 1;
         int reason = r.u8();
-        Properties answer = r.remaining() > 0 ? r.properties() : new Properties();
+        MqttCodec.Properties answer = r.remaining() > 0 ? r.properties() : new MqttCodec.Properties();
         if (reason >= 0x80) {
             throw new MqttRefused("refused by the broker: " + ReasonCodes.describe(reason) + answer.why());
         }
@@ -240,7 +239,7 @@ public final class MqttConnection implements AutoCloseable {
 
     /** Subscribes at QoS 1 and waits for the answer; the filters the broker refused, each with why. */
     public List<String> subscribe(List<String> filters, Duration timeout) throws IOException, InterruptedException {
-        Packet p = new Packet();
+        MqttCodec.Packet p = new MqttCodec.Packet();
         int id = packetId();
         p.u16(id).u8(0); // no properties
         for (String f : filters) {
@@ -252,7 +251,7 @@ public final class MqttConnection implements AutoCloseable {
 
     /** Unsubscribes and waits for the answer; the filters the broker refused, each with why. */
     List<String> unsubscribe(List<String> filters, Duration timeout) throws IOException, InterruptedException {
-        Packet p = new Packet();
+        MqttCodec.Packet p = new MqttCodec.Packet();
         int id = packetId();
         p.u16(id).u8(0);
         for (String f : filters) {
@@ -279,7 +278,7 @@ public final class MqttConnection implements AutoCloseable {
         return id;
     }
 
-    private synchronized int[] await(int type, int id, Packet p, Duration timeout, String what)
+    private synchronized int[] await(int type, int id, MqttCodec.Packet p, Duration timeout, String what)
             throws IOException, InterruptedException {
         CompletableFuture<int[]> f = new CompletableFuture<>();
         answerId = id;
@@ -448,7 +447,7 @@ public final class MqttConnection implements AutoCloseable {
                 } else if (type == SUBACK || type == UNSUBACK) {
                     answered(readBody(length));
                 } else if (type == DISCONNECT) {
-                    Reader r = new Reader(readBody(length));
+                    MqttCodec.Reader r = new MqttCodec.Reader(readBody(length));
                     int reason = r.remaining() > 0 ? r.u8() : 0;
                     String why = r.remaining() > 0 ? r.properties().why() : "";
                     cause = "the broker disconnected: " + ReasonCodes.describe(reason) + why;
@@ -509,7 +508,7 @@ public final class MqttConnection implements AutoCloseable {
     }
 
     private void answered(byte[] body) {
-        Reader r = new Reader(body);
+        MqttCodec.Reader r = new MqttCodec.Reader(body);
         int id = r.u16();
         CompletableFuture<int[]> waiting = answer;
         if (waiting == null || id != answerId) {
@@ -525,7 +524,7 @@ public final class MqttConnection implements AutoCloseable {
         waiting.complete(codes);
     }
 
-    private void send(int type, Packet body) throws IOException {
+    private void send(int type, MqttCodec.Packet body) throws IOException {
         int length = body == null ? 0 : body.size();
         byte[] packet = new byte[1 + varIntSize(length) + length];
         packet[0] = (byte) type;
@@ -601,148 +600,6 @@ public final class MqttConnection implements AutoCloseable {
                 throw new EOFException();
             }
             left--;
-        }
-    }
-
-    /** A packet body being written. */
-    private static final class Packet {
-        private final ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-
-        Packet u8(int v) {
-            b.write(v);
-            return this;
-        }
-
-        Packet u16(int v) {
-            b.write(v >>> 8);
-            b.write(v);
-            return this;
-        }
-
-        Packet u32(long v) {
-            return u16((int) (v >>> 16) & 0xFFFF).u16((int) v & 0xFFFF);
-        }
-
-        Packet bytes(byte[] v) {
-            b.writeBytes(v);
-            return this;
-        }
-
-        Packet string(String s) {
-            byte[] v = s.getBytes(StandardCharsets.UTF_8);
-            return u16(v.length).bytes(v);
-        }
-
-        Packet properties(Packet props) {
-            int v = props.size();
-            do {
-                int x = v & 0x7F;
-                v >>>= 7;
-                b.write(v > 0 ? x | 0x80 : x);
-            } while (v > 0);
-            return bytes(props.b.toByteArray());
-        }
-
-        int size() {
-            return b.size();
-        }
-
-        void copyTo(byte[] target, int at) {
-            byte[] v = b.toByteArray();
-            System.arraycopy(v, 0, target, at, v.length);
-        }
-    }
-
-    /** The properties of an answer the connection looks at. */
-    static final class Properties {
-        int serverKeepAlive = -1;
-        String reason = "";
-
-        String why() {
-            return reason.isEmpty() ? "" : " (" + reason + ")";
-        }
-    }
-
-    /** Reads a packet body already in memory. */
-    static final class Reader {
-        private final byte[] b;
-        private int at;
-
-        Reader(byte[] b) {
-            this.b = b;
-        }
-
-        int remaining() {
-            return b.length - at;
-        }
-
-        private void need(int n) {
-            if (remaining() < n) {
-                throw new IllegalStateException("malformed packet from the broker: " + n + " bytes needed, " + remaining() + " left");
-            }
-        }
-
-        int u8() {
-            need(1);
-            return b[at++] & 0xFF;
-        }
-
-        int u16() {
-            return (u8() << 8) | u8();
-        }
-
-        long u32() {
-            return ((long) u16() << 16) | u16();
-        }
-
-        int varInt() {
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
-                int x = u8();
-                v |= (x & 0x7F) << (7 * i);
-                if ((x & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new IllegalStateException("malformed packet from the broker: a variable integer longer than four bytes");
-        }
-
-        String string() {
-            int n = u16();
-            need(n);
-            String s = new String(b, at, n, StandardCharsets.UTF_8);
-            at += n;
-            return s;
-        }
-
-        /** A property block: Server Keep Alive and Reason String kept, every other property skipped by its type. */
-        Properties properties() {
-            Properties p = new Properties();
-            int length = varInt();
-            need(length);
-            int end = at + length;
-            while (at < end) {
-                int id = varInt();
-                switch (id) {
-                    case 0x13 -> p.serverKeepAlive = u16();
-                    case 0x1F -> p.reason = string();
-                    // one byte
-                    case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> u8();
-                    // two bytes
-                    case 0x21, 0x22, 0x23 -> u16();
-                    // four bytes
-                    case 0x02, 0x11, 0x18, 0x27 -> u32();
-                    case 0x0B -> varInt();
-                    // strings and binary data, both length-prefixed
-                    case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1A, 0x1C -> string();
-                    case 0x26 -> {
-                        string();
-                        string();
-                    }
-                    default -> throw new IllegalStateException("malformed packet from the broker: unknown property " + id);
-                }
-            }
-            return p;
         }
     }
 }

@@ -49,6 +49,14 @@ class MqttConnectionIT {
                 WAIT, null);
     }
 
+    /** An anonymous connection, reading, subscribed to plant/#. */
+    private static MqttConnection subscribed(PrivateMosquitto broker, String clientId, int keepAlive, Received into) throws Exception {
+        MqttConnection c = MqttConnection.open(options(broker.url(), clientId, "", "", keepAlive), into, "it-reader");
+        c.start();
+        assertEquals(List.of(), c.subscribe(List.of("plant/#"), WAIT));
+        return c;
+    }
+
     private static void publish(String url, String user, String password, List<String> payloads, int qos) throws Exception {
         MqttClient p = new MqttClient(url, "publisher-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
@@ -152,9 +160,7 @@ class MqttConnectionIT {
     void aBrokerThatStopsAnswering_isGivenUpAfterOneAndAHalfKeepAlives(@TempDir Path dir) throws Exception {
         try (PrivateMosquitto broker = PrivateMosquitto.start(dir)) {
             Received got = new Received();
-            MqttConnection c = MqttConnection.open(options(broker.url(), "intake-c", "", "", 2), got, "it-reader");
-            c.start();
-            c.subscribe(List.of("plant/#"), WAIT);
+            MqttConnection c = subscribed(broker, "intake-c", 2, got);
             for (int i = 0; i < 8; i++) { // pings answered: the connection stays
                 assertTrue(c.keepAlive());
                 TimeUnit.MILLISECONDS.sleep(500);
@@ -180,9 +186,7 @@ class MqttConnectionIT {
     void aBrokerRestart_isReportedLostOnce(@TempDir Path dir) throws Exception {
         try (PrivateMosquitto broker = PrivateMosquitto.start(dir)) {
             Received got = new Received();
-            MqttConnection c = MqttConnection.open(options(broker.url(), "intake-d", "", "", 30), got, "it-reader");
-            c.start();
-            c.subscribe(List.of("plant/#"), WAIT);
+            MqttConnection c = subscribed(broker, "intake-d", 30, got);
             broker.restart();
             Await.until("the loss reported", WAIT, () -> !got.lost.isEmpty());
             assertEquals(1, got.lost.size(), got.lost.toString());

@@ -46,8 +46,8 @@ class MqttConnectionTest {
 
     @Test
     void aPropertyBlock_keepsServerKeepAliveAndReasonString_andSkipsEveryOtherByItsType() {
-        MqttConnection.Reader r = new MqttConnection.Reader(connackProperties());
-        MqttConnection.Properties p = r.properties();
+        MqttCodec.Reader r = new MqttCodec.Reader(connackProperties());
+        MqttCodec.Properties p = r.properties();
         assertEquals(60, p.serverKeepAlive);
         assertEquals(" (maintenance)", p.why());
         assertEquals(0x42, r.u8(), "the block ends where its length says");
@@ -58,10 +58,10 @@ class MqttConnectionTest {
     void aTruncatedOrUnknownProperty_isAMalformedPacket_notAWrongRead() {
         byte[] truncated = {5, 0x13, 0};
         assertEquals("malformed packet from the broker: 5 bytes needed, 2 left",
-                assertThrows(IllegalStateException.class, () -> new MqttConnection.Reader(truncated).properties()).getMessage());
+                assertThrows(IllegalStateException.class, () -> new MqttCodec.Reader(truncated).properties()).getMessage());
         byte[] unknown = {2, 0x7F, 0};
         assertEquals("malformed packet from the broker: unknown property 127",
-                assertThrows(IllegalStateException.class, () -> new MqttConnection.Reader(unknown).properties()).getMessage());
+                assertThrows(IllegalStateException.class, () -> new MqttCodec.Reader(unknown).properties()).getMessage());
     }
 
     @Test
