@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -77,7 +78,8 @@ public final class MqttConnection implements AutoCloseable {
     private final OutputStream out;
     private final Listener listener;
     private final String name;
-    private final Object writeLock = new Object();
+    /** Held while writing to the socket (never needed to close it). */
+    private final ReentrantLock writeLock = new ReentrantLock();
     /** PUBACKs queued by {@link #ack}, sent by {@link #sendAcks}; guarded by writeLock. */
     private byte[] acks = new byte[4 * 256];
     private int ackBytes;
@@ -95,8 +97,8 @@ public final class MqttConnection implements AutoCloseable {
     private volatile CompletableFuture<int[]> answer;
     private volatile int answerId;
     private volatile boolean closed;
-    /** Whether the owner was told the connection ended, or closed it itself; guarded by writeLock. */
-    private boolean lostReported;
+    /** Whether the owner was told the connection ended, or closed it itself. */
+    private final AtomicBoolean lostReported = new AtomicBoolean();
     private volatile Thread reader;
     private boolean sessionPresent;
 
@@ -215,11 +217,18 @@ public final class MqttConnection implements AutoCloseable {
             throw new MqttRefused("the broker answered CONNECT with packet type " + (header >>> 4) + ", not CONNACK");
         }
         byte[] body = readBody(readVarInt());
-        MqttCodec.Reader r = new MqttCodec.Reader(body);
+        try {
+            return connack(new MqttCodec.Reader(body));
+        } catch (IllegalStateException e) {
+            throw new MqttRefused(e.getMessage());
+        }
+    }
+
+    private int connack(MqttCodec.Reader r) throws MqttRefused {
         sessionPresent = (r.u8() & 1) == 1;
         int reason = r.u8();
         MqttCodec.Properties answer = r.remaining() > 0 ? r.properties() : new MqttCodec.Properties();
-        if (reason >= 0x80) {
+        if (reason != 0) { // (an MQTT 3.1.1 broker answers 1: unacceptable protocol version)
             throw new MqttRefused("refused by the broker: " + ReasonCodes.describe(reason) + answer.why());
         }
         return answer.serverKeepAlive;
@@ -237,16 +246,21 @@ public final class MqttConnection implements AutoCloseable {
         reader.start();
     }
 
-    /** Subscribes at QoS 1 and waits for the answer; the filters the broker refused, each with why. */
+    /**
+     * Subscribes at QoS 1 and waits for the answer; the filters the broker refused, each with why,
+     * and those it granted at QoS 0 only (their messages cannot wait for the fsync to be acknowledged).
+     */
     public List<String> subscribe(List<String> filters, Duration timeout) throws IOException, InterruptedException {
         MqttCodec.Packet p = new MqttCodec.Packet();
         int id = packetId();
         p.u16(id).u8(0); // no properties
         for (String f : filters) {
-            p.string(f).u8(1); // QoS 1, no local off, retain handling 0
+            // QoS 1; retained messages only when the subscription is new (retain handling 1), not
+            // again with every reconnect of the persistent session
+            p.string(f).u8(0x11);
         }
         int[] codes = await(SUBSCRIBE, id, p, timeout, "SUBACK");
-        return refusals(filters, codes, 0x80);
+        return refusals(filters, codes, true);
     }
 
     /** Unsubscribes and waits for the answer; the filters the broker refused, each with why. */
@@ -258,15 +272,18 @@ public final class MqttConnection implements AutoCloseable {
             p.string(f);
         }
         int[] codes = await(UNSUBSCRIBE, id, p, timeout, "UNSUBACK");
-        return refusals(filters, codes, 0x80);
+        return refusals(filters, codes, false);
     }
 
-    static List<String> refusals(List<String> filters, int[] codes, int firstFailure) {
+    /** The filters a SUBACK or UNSUBACK refused (codes from 0x80), and those a SUBACK granted at QoS 0 only. */
+    static List<String> refusals(List<String> filters, int[] codes, boolean suback) {
         List<String> refused = new ArrayList<>();
         for (int i = 0; i < filters.size(); i++) {
             int code = i < codes.length ? codes[i] : 0x80;
-            if (code >= firstFailure) {
+            if (code >= 0x80) {
                 refused.add(filters.get(i) + " (" + ReasonCodes.describe(code) + ")");
+            } else if (code == 0 && suback) {
+                refused.add(filters.get(i) + " (granted QoS 0 only: not acknowledged after the fsync, a crash may lose its messages)");
             }
         }
         return refused;
@@ -285,9 +302,20 @@ public final class MqttConnection implements AutoCloseable {
         answer = f;
         try {
             send(type, p);
-            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new MqttRefused("no " + what + " within " + timeout.toSeconds() + " s");
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) { // in slices: the connection is kept alive meanwhile, and a closed one ends the wait
+                try {
+                    return f.get(Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(0, deadline - System.nanoTime())),
+                            TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (!keepAlive()) {
+                        throw new MqttRefused("no " + what + ": the connection closed");
+                    }
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new MqttRefused("no " + what + " within " + timeout.toSeconds() + " s");
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             throw new MqttRefused("no " + what + ": " + e.getCause().getMessage());
         } finally {
@@ -300,7 +328,8 @@ public final class MqttConnection implements AutoCloseable {
      * queued (false once the connection is closed: the broker will send the message again).
      */
     public boolean ack(int packetId) {
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (closed) {
                 return false;
             }
@@ -313,26 +342,28 @@ public final class MqttConnection implements AutoCloseable {
             acks[ackBytes + 3] = (byte) packetId;
             ackBytes += 4;
             return true;
+        } finally {
+            writeLock.unlock();
         }
     }
 
     /** Sends the queued PUBACKs in one write. A failed write closes the connection (the reader then reports it lost). */
     public void sendAcks() {
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (ackBytes == 0 || closed) {
                 return;
             }
-            try {
-                out.write(acks, 0, ackBytes);
-                lastSentNanos = System.nanoTime();
-            } catch (IOException e) {
-                closeSocket();
-            } finally {
-                ackBytes = 0;
-                if (acks.length > 64 * 1024) {
-                    acks = new byte[4 * 256];
-                }
+            out.write(acks, 0, ackBytes);
+            lastSentNanos = System.nanoTime();
+        } catch (IOException e) {
+            closeSocket();
+        } finally {
+            ackBytes = 0;
+            if (acks.length > 64 * 1024) {
+                acks = new byte[4 * 256];
             }
+            writeLock.unlock();
         }
     }
 
@@ -361,11 +392,15 @@ public final class MqttConnection implements AutoCloseable {
                 return false;
             }
         }
-        if (!pingOutstanding && now - lastSentNanos >= keepAlive - TimeUnit.SECONDS.toNanos(1)) {
-            pingSentNanos = now;
-            pingOutstanding = true;
+        if (now - lastSentNanos >= keepAlive - TimeUnit.SECONDS.toNanos(1)) {
+            // also while a ping is unanswered because the reader is held up: the broker must hear
+            // from the client within 1.5 intervals or it drops the connection
+            if (!pingOutstanding) {
+                pingSentNanos = now;
+                pingOutstanding = true;
+            }
             try {
-                send(PINGREQ, null);
+                sendIfFree(PINGREQ); // (a write under way is heard from the client too, once it goes through)
             } catch (IOException e) {
                 closeSocket();
                 return false;
@@ -392,9 +427,7 @@ public final class MqttConnection implements AutoCloseable {
     /** Closes the socket and waits briefly for the reader thread; safe twice. Nothing is reported lost. */
     @Override
     public void close() {
-        synchronized (writeLock) {
-            lostReported = true;
-        }
+        lostReported.set(true);
         closeSocket();
         Thread r = reader;
         if (r != null && r != Thread.currentThread()) {
@@ -407,10 +440,9 @@ public final class MqttConnection implements AutoCloseable {
         }
     }
 
+    /** Without the write lock: closing the socket is what ends a write blocked on a dead link. */
     private void closeSocket() {
-        synchronized (writeLock) {
-            closed = true;
-        }
+        closed = true;
         try {
             socket.close();
         } catch (IOException e) {
@@ -419,13 +451,9 @@ public final class MqttConnection implements AutoCloseable {
     }
 
     private void lostOnce(String cause) {
-        synchronized (writeLock) {
-            if (lostReported) {
-                return;
-            }
-            lostReported = true;
+        if (lostReported.compareAndSet(false, true)) {
+            listener.lost(cause);
         }
-        listener.lost(cause);
     }
 
     private void readLoop() {
@@ -466,11 +494,11 @@ public final class MqttConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             cause = e.toString();
         }
+        closeSocket(); // first: a SUBSCRIBE sent from now on fails at once
         CompletableFuture<int[]> waiting = answer;
         if (waiting != null) {
             waiting.completeExceptionally(new IOException(cause));
         }
-        closeSocket();
         lostOnce(cause);
     }
 
@@ -525,6 +553,37 @@ public final class MqttConnection implements AutoCloseable {
     }
 
     private void send(int type, MqttCodec.Packet body) throws IOException {
+        byte[] packet = packet(type, body);
+        writeLock.lock();
+        try {
+            write(packet);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Sends unless another write is under way (it may be stuck on a dead link); whether it was sent. */
+    private boolean sendIfFree(int type) throws IOException {
+        if (!writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            write(packet(type, null));
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void write(byte[] packet) throws IOException {
+        if (closed) {
+            throw new IOException("connection closed");
+        }
+        out.write(packet);
+        lastSentNanos = System.nanoTime();
+    }
+
+    private static byte[] packet(int type, MqttCodec.Packet body) {
         int length = body == null ? 0 : body.size();
         byte[] packet = new byte[1 + varIntSize(length) + length];
         packet[0] = (byte) type;
@@ -538,13 +597,7 @@ public final class MqttConnection implements AutoCloseable {
         if (body != null) {
             body.copyTo(packet, at);
         }
-        synchronized (writeLock) {
-            if (closed) {
-                throw new IOException("connection closed");
-            }
-            out.write(packet);
-            lastSentNanos = System.nanoTime();
-        }
+        return packet;
     }
 
     private static int varIntSize(int v) {

@@ -133,7 +133,7 @@ public final class MqttIntake implements Component {
                     // lost again soon after connecting (another client with this id, say): no tight loop
                     delay = backoff.next();
                     LOG.warn("event=broker_connection_short url={} retry_in={}s", config.brokerUrl(), delay / 1000);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) { // nothing ends reconnecting but a stop
                     delay = backoff.next();
                     LOG.warn("event=broker_connect_failed url={} cause=\"{}\" retry_in={}s",
                             config.brokerUrl(), e.getMessage() == null ? e.toString() : e.getMessage(), delay / 1000);
@@ -174,8 +174,7 @@ public final class MqttIntake implements Component {
             List<String> topics = config.topics();
             List<String> refused = l.connection.subscribe(topics, SUBSCRIBE_TIMEOUT);
             if (!refused.isEmpty()) {
-                LOG.warn("event=subscribe_refused url={} topics={} client_id={}: no messages will come from them",
-                        config.brokerUrl(), refused, config.clientId());
+                LOG.warn("event=subscribe_refused url={} topics={} client_id={}", config.brokerUrl(), refused, config.clientId());
             }
             subscribed = true;
             firstSubscribed.countDown();

@@ -27,7 +27,7 @@ class MqttConnectionIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** What a connection delivered: "topic=payload qos id", and why it was lost. */
-    static final class Received implements MqttConnection.Listener {
+    static class Received implements MqttConnection.Listener {
         final List<String> messages = new CopyOnWriteArrayList<>();
         final List<Integer> ids = new CopyOnWriteArrayList<>();
         final List<String> lost = new CopyOnWriteArrayList<>();
@@ -178,6 +178,36 @@ class MqttConnectionIT {
             } finally {
                 broker.freeze(false);
             }
+            c.close();
+        }
+    }
+
+    @Test
+    void aReaderHeldUpHandingAMessageOver_keepsTheConnection_forSeveralKeepAlives(@TempDir Path dir) throws Exception {
+        try (PrivateMosquitto broker = PrivateMosquitto.start(dir)) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Received got = new Received() {
+                @Override
+                public void message(String topic, byte[] payload, int qos, int packetId) {
+                    super.message(topic, payload, qos, packetId);
+                    try {
+                        release.await(); // as a full disk holds the writer's queue
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            MqttConnection c = subscribed(broker, "intake-f", 2, got);
+            publish(broker.url(), "", "", numbered(1, 3), 1);
+            Await.until("the first message, held", WAIT, () -> got.messages.size() == 1);
+            for (int i = 0; i < 16; i++) { // 8 s: four keep-alive intervals, pings going out all along
+                assertTrue(c.keepAlive(), "given up while the reader was held, after " + i * 500 + " ms");
+                TimeUnit.MILLISECONDS.sleep(500);
+            }
+            release.countDown();
+            Await.until("the rest, on the same connection", WAIT, () -> got.messages.size() == 3);
+            assertEquals(List.of(), got.lost);
+            assertTrue(c.isOpen());
             c.close();
         }
     }

@@ -67,9 +67,13 @@ class MqttConnectionTest {
     @Test
     void aSubackRefusingSomeFilters_namesEachWithItsReason() {
         assertEquals(java.util.List.of("b/# (not authorized (0x87))", "c (unspecified error (0x80))"),
-                MqttConnection.refusals(java.util.List.of("a/#", "b/#", "c"), new int[] {1, 0x87}, 0x80),
+                MqttConnection.refusals(java.util.List.of("a/#", "b/#", "c"), new int[] {1, 0x87}, true),
                 "a missing code counts as a refusal");
-        assertEquals(java.util.List.of(), MqttConnection.refusals(java.util.List.of("a", "b"), new int[] {0, 1}, 0x80));
+        assertEquals(java.util.List.of(), MqttConnection.refusals(java.util.List.of("a", "b"), new int[] {1, 1}, true));
+        assertEquals(java.util.List.of("a (granted QoS 0 only: not acknowledged after the fsync, a crash may lose its messages)"),
+                MqttConnection.refusals(java.util.List.of("a", "b"), new int[] {0, 1}, true));
+        assertEquals(java.util.List.of(), MqttConnection.refusals(java.util.List.of("a", "b"), new int[] {0, 0x11}, false),
+                "an UNSUBACK's 0 is success, 0x11 no subscription existed");
     }
 
     @Test
