@@ -415,6 +415,7 @@ public final class MqttConnection implements AutoCloseable {
 
     /** Sends what acknowledgements are queued and a DISCONNECT (the session stays on the broker), then closes. */
     public void disconnect() {
+        lostReported.set(true); // the broker closes its side on DISCONNECT: the reader's end of stream is no loss
         sendAcks();
         try {
             send(DISCONNECT, null);
