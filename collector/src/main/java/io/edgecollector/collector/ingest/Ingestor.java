@@ -5,6 +5,7 @@ import io.edgecollector.collector.buffer.Pending;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
+import io.edgecollector.collector.parse.PlainObject;
 import io.edgecollector.collector.parse.Processed;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
@@ -126,10 +127,17 @@ public final class Ingestor {
         MappedMessage result;
         RawLine line;
         try {
-            PayloadDecoder.Decoded decoded = decoder.decode(payload);
-            result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error(),
-                    decoded.json() == null ? payload : null));
-            line = encode(topic, payload, qos, receivedAt, decoded, result);
+            // the common shape without building its tree; anything else, and every rejection, takes the tree path
+            PlainObject plain = decoder.plain(payload);
+            result = plain == null ? null : processor.processPlain(plain, topic, receivedAt);
+            if (result != null) {
+                line = encode(topic, payload, qos, receivedAt, true, null, result);
+            } else {
+                PayloadDecoder.Decoded decoded = decoder.decode(payload);
+                result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error(),
+                        decoded.json() == null ? payload : null));
+                line = encode(topic, payload, qos, receivedAt, decoded.json() != null, decoded.reason(), result);
+            }
         } catch (RuntimeException e) {
             LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
             result = null;
@@ -154,7 +162,7 @@ public final class Ingestor {
         return received;
     }
 
-    private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt, PayloadDecoder.Decoded decoded,
+    private RawLine encode(String topic, byte[] payload, int qos, Instant receivedAt, boolean json, RejectReason decodeReason,
                            MappedMessage result) {
         for (Reading r : result.readings()) {
             metrics.readingAccepted(r.quality());
@@ -163,10 +171,10 @@ public final class Ingestor {
         if (!result.rejections().isEmpty()) {
             error = String.join("; ", result.rejections());
             // a binary protocol's payload is not JSON by design: its mapper's reason counts
-            metrics.messageRejected(decoded.reason() != null && !processor.isStateful(topic) ? decoded.reason() : result.reason());
+            metrics.messageRejected(decodeReason != null && !processor.isStateful(topic) ? decodeReason : result.reason());
             logRejection(topic, error);
         }
-        return RawLineCodec.encode(receivedAt, topic, qos, false, payload, decoded.json() != null, error);
+        return RawLineCodec.encode(receivedAt, topic, qos, false, payload, json, error);
     }
 
     private void logRejection(String topic, String error) {

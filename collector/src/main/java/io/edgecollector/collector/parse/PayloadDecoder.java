@@ -30,17 +30,47 @@ public final class PayloadDecoder {
     }
 
     private final ObjectMapper mapper;
+    /** The same parsing without Jackson's duplicate detection: {@link PlainObject} finds duplicates itself. */
+    private final JsonFactory plainFactory;
     private final int maxBytes;
 
     public PayloadDecoder(int maxBytes) {
         this.maxBytes = maxBytes;
+        StreamReadConstraints constraints = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .streamReadConstraints(constraints)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+        this.plainFactory = JsonFactory.builder().streamReadConstraints(constraints).build();
         this.mapper = new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.mapper.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    }
+
+    /**
+     * The payload as a plain object, read without building its tree, when it is one and
+     * {@link #decode} would accept it; null otherwise (then decode it).
+     */
+    public PlainObject plain(byte[] payload) {
+        if (payload.length > maxBytes || payload.length == 0) {
+            return null;
+        }
+        try {
+            if (Utf8.isPlainAscii(payload)) {
+                try (JsonParser parser = plainFactory.createParser(payload)) {
+                    return PlainObject.read(parser);
+                }
+            }
+            String text = Utf8.decodeOrNull(payload);
+            if (text == null) {
+                return null;
+            }
+            try (JsonParser parser = plainFactory.createParser(text)) {
+                return PlainObject.read(parser);
+            }
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public Decoded decode(byte[] payload) {

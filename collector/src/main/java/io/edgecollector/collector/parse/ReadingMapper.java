@@ -21,6 +21,8 @@ public final class ReadingMapper {
     private static final List<String> ID_FIELDS = List.of("sensor_id", "device_id", "sensor", "id");
     private static final List<String> TS_FIELDS = List.of("ts", "timestamp", "time");
     private static final List<String> METRIC_FIELDS = List.of("metric", "type");
+    private static final List<String> UNIT_FIELD = List.of("unit");
+    private static final TopicTemplate.Ids NO_IDS = new TopicTemplate.Ids(null, null);
     private static final Set<String> NOT_METRICS = Set.of("sensor_id", "device_id", "sensor", "id",
             "ts", "timestamp", "time", "metric", "type", "unit", "value", "location",
             "lat", "lon", "lng", "latitude", "longitude", "topic");
@@ -38,7 +40,7 @@ public final class ReadingMapper {
         if (payload == null) {
             return MappedMessage.rejected(message.error() == null ? "payload is not JSON" : message.error());
         }
-        TopicTemplate.Ids ids = template.match(message.topic()).orElse(new TopicTemplate.Ids(null, null));
+        TopicTemplate.Ids ids = template.match(message.topic()).orElse(NO_IDS);
         List<Reading> readings = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
         if (payload.isArray()) {
@@ -51,6 +53,101 @@ public final class ReadingMapper {
             rejections.add("payload is " + Json.describe(payload) + "; expected an object, an array or a number");
         }
         return new MappedMessage(readings, rejections);
+    }
+
+    /**
+     * The readings of a plain object ({@link PlainObject}) as {@link #map} would give them, without
+     * its tree; null when map would reject any part of it or the object needs what only the tree
+     * path does (numeric text fields other than integers): the caller then takes the tree path,
+     * which names what is wrong.
+     */
+    public MappedMessage mapPlain(PlainObject obj, String topic, Instant receivedAt) {
+        TopicTemplate.Ids ids = template.match(topic).orElse(NO_IDS);
+        try {
+            String sensorId = plainText(obj, ID_FIELDS, ids.sensorId());
+            int tsField = firstPresent(obj, TS_FIELDS);
+            if (sensorId == null || tsField < 0) {
+                return null;
+            }
+            Instant ts = switch (obj.kind(tsField)) {
+                case NUMBER -> Timestamps.fromEpoch(obj.name(tsField), obj.number(tsField),
+                        obj.isIntegral(tsField) ? obj.integer(tsField) : null);
+                case TEXT -> Timestamps.fromText(obj.name(tsField), obj.text(tsField));
+                default -> null;
+            };
+            if (ts == null) {
+                return null;
+            }
+            Double lat = plainCoordinate(obj, "lat", "latitude");
+            Double lon = plainCoordinate(obj, "lon", "lng", "longitude");
+            int value = obj.index("value");
+            if (value >= 0) {
+                String metric = plainText(obj, METRIC_FIELDS, ids.metric() == null ? defaultMetric : ids.metric());
+                return new MappedMessage(List.of(new Reading(sensorId, metric, ts, plainValue(obj, value),
+                        plainText(obj, UNIT_FIELD, null), lat, lon, topic, receivedAt, null)), List.of());
+            }
+            List<Reading> readings = new ArrayList<>();
+            for (int i = 0; i < obj.size(); i++) {
+                PlainObject.Kind kind = obj.kind(i);
+                if (!NOT_METRICS.contains(obj.name(i)) && (kind == PlainObject.Kind.NUMBER || kind == PlainObject.Kind.NULL)) {
+                    readings.add(new Reading(sensorId, obj.name(i), ts, plainValue(obj, i), null, lat, lon,
+                            topic, receivedAt, null));
+                }
+            }
+            return readings.isEmpty() ? null : new MappedMessage(readings, List.of());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String plainText(PlainObject obj, List<String> names, String fallback) {
+        for (String name : names) {
+            int i = obj.index(name);
+            if (i >= 0 && obj.kind(i) != PlainObject.Kind.NULL) {
+                if (obj.kind(i) == PlainObject.Kind.TEXT) {
+                    return obj.text(i);
+                }
+                if (obj.kind(i) == PlainObject.Kind.NUMBER && obj.isIntegral(i)) {
+                    return Long.toString(obj.integer(i));
+                }
+                throw new IllegalArgumentException(name);
+            }
+        }
+        return fallback;
+    }
+
+    private static int firstPresent(PlainObject obj, List<String> names) {
+        for (String name : names) {
+            int i = obj.index(name);
+            if (i >= 0 && obj.kind(i) != PlainObject.Kind.NULL) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Double plainCoordinate(PlainObject obj, String... names) {
+        PlainObject location = obj.location();
+        for (String name : names) {
+            PlainObject in = location != null && location.index(name) >= 0 ? location : obj;
+            int i = in.index(name);
+            if (i >= 0 && in.kind(i) != PlainObject.Kind.NULL) {
+                if (in.kind(i) != PlainObject.Kind.NUMBER) {
+                    throw new IllegalArgumentException(name);
+                }
+                return in.number(i);
+            }
+        }
+        return null;
+    }
+
+    private static Double plainValue(PlainObject obj, int i) {
+        return switch (obj.kind(i)) {
+            case NULL -> null;
+            case NUMBER -> Double.isNaN(obj.number(i)) ? null : obj.number(i);
+            case TEXT -> textValue(obj.text(i));
+            default -> throw new IllegalArgumentException("value");
+        };
     }
 
     private void mapArray(JsonNode array, TopicTemplate.Ids ids, RawMessage m,
@@ -106,7 +203,7 @@ public final class ReadingMapper {
             if (obj.has("value")) {
                 String metric = text(obj, METRIC_FIELDS, ids.metric() == null ? defaultMetric : ids.metric());
                 readings.add(new Reading(sensorId, metric, ts, value(obj.get("value")),
-                        text(obj, List.of("unit"), null), lat, lon, m.topic(), m.receivedAt(), null));
+                        text(obj, UNIT_FIELD, null), lat, lon, m.topic(), m.receivedAt(), null));
                 return;
             }
             int before = readings.size();
@@ -137,17 +234,19 @@ public final class ReadingMapper {
             return Double.isNaN(d) ? null : d;
         }
         if (v.isTextual()) {
-            String t = v.asText().trim();
-            if (t.isEmpty() || t.equalsIgnoreCase("nan")) {
-                return null;
-            }
             try {
-                return Double.parseDouble(t);
+                return textValue(v.asText());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("value must be a number, got " + Json.describe(v));
             }
         }
         throw new IllegalArgumentException("value must be a number, got " + Json.describe(v));
+    }
+
+    /** Numeric text as a value: empty or "NaN" for missing; NumberFormatException for other text. */
+    private static Double textValue(String text) {
+        String t = text.trim();
+        return t.isEmpty() || t.equalsIgnoreCase("nan") ? null : Double.valueOf(t);
     }
 
     private static String text(JsonNode obj, List<String> names, String fallback) {

@@ -24,18 +24,24 @@ public final class Timestamps {
             return fromEpoch(field, node.asDouble(), node.isIntegralNumber() && node.canConvertToLong() ? node.asLong() : null);
         }
         if (node.isTextual()) {
-            String text = node.asText().trim();
-            if (NUMERIC.matcher(text).matches()) {
-                Long exact = text.contains(".") ? null : parseLongOrNull(text);
-                return fromEpoch(field, Double.parseDouble(text), exact);
-            }
-            return fromIso(field, text);
+            return fromText(field, node.asText());
         }
         throw new IllegalArgumentException(field + " must be ISO-8601 text or an epoch number, got "
                 + Json.describe(node));
     }
 
-    private static Instant fromEpoch(String field, double v, Long exact) {
+    /** JSON text as a timestamp: ISO-8601, or an epoch number written as text. */
+    static Instant fromText(String field, String value) {
+        String text = value.trim();
+        if (NUMERIC.matcher(text).matches()) {
+            Long exact = text.contains(".") ? null : parseLongOrNull(text);
+            return fromEpoch(field, Double.parseDouble(text), exact);
+        }
+        return fromIso(field, text);
+    }
+
+    /** A JSON number as an epoch timestamp; exact is its value when it is an integer within a long, else null. */
+    static Instant fromEpoch(String field, double v, Long exact) {
         double abs = Math.abs(v);
         try {
             if (exact != null && abs < 1e17) {

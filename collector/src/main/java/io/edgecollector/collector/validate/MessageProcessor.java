@@ -2,6 +2,7 @@ package io.edgecollector.collector.validate;
 
 import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.collector.parse.MappedMessage;
+import io.edgecollector.collector.parse.PlainObject;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Reading;
 import io.edgecollector.collector.parse.ReadingMapper;
@@ -9,6 +10,7 @@ import io.edgecollector.collector.parse.RejectReason;
 import io.edgecollector.collector.parse.StatefulMapper;
 import jakarta.validation.Validator;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,8 +58,25 @@ public final class MessageProcessor {
 
     /** A message read back from the raw line at offset (length bytes) of the raw file. */
     public MappedMessage process(RawMessage message, Path file, long offset, int length) {
-        MappedMessage mapped = stateful.handles(message.topic())
-                ? stateful.map(message, file, offset, length) : mapper.map(message);
+        return checked(stateful.handles(message.topic())
+                ? stateful.map(message, file, offset, length) : mapper.map(message));
+    }
+
+    /**
+     * A live message whose payload is a plain object ({@link PlainObject}), as {@link #process}
+     * would give it; null when the mapper leaves it to the tree path (or a stateful protocol owns
+     * the topic): then decode the payload and call process.
+     */
+    public MappedMessage processPlain(PlainObject payload, String topic, Instant receivedAt) {
+        if (stateful.handles(topic)) {
+            return null;
+        }
+        MappedMessage mapped = mapper.mapPlain(payload, topic, receivedAt);
+        return mapped == null ? null : checked(mapped);
+    }
+
+    /** Validates each mapped reading and flags the valid ones. */
+    private MappedMessage checked(MappedMessage mapped) {
         List<Reading> accepted = new ArrayList<>(mapped.readings().size());
         List<String> rejections = new ArrayList<>(mapped.rejections());
         for (Reading r : mapped.readings()) {

@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What one message costs on each step of the collector's path, for the simulator's message
  * ({"sensor_id","type","value","unit","location","timestamp"} on sensors/{sensor_id}/{metric},
  * a known sensor of config/sensors.json, default settings). Per message, in microseconds.
- * {@code intake} is the MQTT callback thread's whole work; {@code readBack} what the loader did
+ * {@code intake} is the intake thread's whole work (the plain path), {@code intakeTree} the same
+ * through the payload's tree; {@code readBack} what the loader did
  * per line before intake handed its results over; {@code copyEncode} the binary COPY of one row.
  * Run from the repository root: bench/hotpaths.sh
  */
@@ -115,8 +116,23 @@ public class HotPaths {
         return RawLineCodec.identity(l.bytes(), 0, l.bytes().length);
     }
 
+    /** The plain path: the payload read by the streaming parser, mapped and validated without a tree. */
+    @Benchmark
+    public MappedMessage plainDecodeMapAndValidate() {
+        return processor.processPlain(decoder.plain(payload), TOPIC, receivedAt);
+    }
+
+    /** What intake does with the message (it takes the plain path). */
     @Benchmark
     public long intake() {
+        MappedMessage m = processor.processPlain(decoder.plain(payload), TOPIC, receivedAt);
+        RawLine l = RawLineCodec.encode(receivedAt, TOPIC, 1, payload, true, null);
+        return RawLineCodec.identity(l.bytes(), 0, l.bytes().length) + m.readings().size();
+    }
+
+    /** Intake through the payload's tree, as for payloads the plain path leaves to it. */
+    @Benchmark
+    public long intakeTree() {
         PayloadDecoder.Decoded d = decoder.decode(payload);
         MappedMessage m = processor.process(new RawMessage(receivedAt, TOPIC, 1, false, d.json(), d.error()));
         RawLine l = RawLineCodec.encode(receivedAt, TOPIC, 1, payload, d.json() != null, null);
