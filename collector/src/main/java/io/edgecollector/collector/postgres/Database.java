@@ -51,6 +51,9 @@ public final class Database implements AutoCloseable {
             h.setInitializationFailTimeout(-1);
             h.addDataSourceProperty("ApplicationName", "edge-collector");
             h.addDataSourceProperty("tcpKeepAlive", "true");
+            // every load makes sure of its session's stage table (CREATE TEMP TABLE IF NOT EXISTS);
+            // its "already exists, skipping" notice became a SQLWarning with a stack trace each time
+            h.setConnectionInitSql("SET client_min_messages = warning");
             pool = new HikariDataSource(h);
         }
         return pool;

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -29,7 +30,18 @@ public final class RawFiles {
     /** The UTC day a raw file holds, or null when the name is not a raw file's. */
     public static LocalDate dayOf(Path file) {
         Matcher m = NAME.matcher(file.getFileName().toString());
-        return m.matches() ? LocalDate.parse(m.group(1), DAY) : null;
+        if (!m.matches()) {
+            return null;
+        }
+        // LocalDate.of, not the formatter: the loader and the alert thread list the directory on
+        // every pass, and an impossible date (raw_20261399.jsonl) is no raw file rather than an error
+        String day = m.group(1);
+        try {
+            return LocalDate.of(Integer.parseInt(day, 0, 4, 10), Integer.parseInt(day, 4, 6, 10),
+                    Integer.parseInt(day, 6, 8, 10));
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     /** The instance id in a raw file's name ("" for none), or null when not a raw file. */
