@@ -43,6 +43,14 @@ public final class PlainObject {
         return object == null || parser.nextToken() != null ? null : object;
     }
 
+    /**
+     * Reads a plain object whose START_OBJECT the parser has just read, up to its END_OBJECT
+     * (a payload inside a raw line); null when it is not one.
+     */
+    public static PlainObject readObject(JsonParser parser) throws IOException {
+        return readFields(parser, true);
+    }
+
     private static PlainObject readFields(JsonParser p, boolean top) throws IOException {
         PlainObject o = new PlainObject();
         JsonToken t;

@@ -1,5 +1,6 @@
 package io.edgecollector.collector.rawlog;
 
+import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.Processed;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.validate.MessageProcessor;
@@ -50,6 +51,10 @@ public final class LineSource {
                 return new Whole(p);
             }
             RawChunk.Line line = chunk.lines().get(i);
+            Processed plain = plain(chunk.buffer(), line.start(), line.length());
+            if (plain != null) {
+                return new Whole(plain);
+            }
             RawMessage message;
             try {
                 message = RawLineCodec.decode(chunk.buffer(), line.start(), line.length());
@@ -58,6 +63,16 @@ public final class LineSource {
             }
             return new Whole(new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message, file, line.fileOffset(), line.length())));
         }
+    }
+
+    /**
+     * A line of the common kind without building its tree (what the loader reads back after a
+     * restart, an outage, or when it fell behind intake); null when it takes the tree path.
+     */
+    private Processed plain(byte[] buffer, int start, int length) {
+        RawLineCodec.PlainLine line = RawLineCodec.decodePlain(buffer, start, length);
+        MappedMessage mapped = line == null ? null : processor.processPlain(line.payload(), line.topic(), line.receivedAt());
+        return mapped == null ? null : new Processed(line.receivedAt(), line.topic(), line.dup(), mapped);
     }
 
     private final HandedLines handed;

@@ -1,8 +1,11 @@
 package io.edgecollector.collector.rawlog;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgecollector.collector.parse.PlainObject;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Timestamps;
 import io.edgecollector.collector.parse.Utf8;
@@ -164,6 +167,74 @@ public final class RawLineCodec {
         }
         String error = node.hasNonNull("error") ? node.get("error").asText() : "payload is not JSON";
         return new RawMessage(receivedAt, topic, qos, dup, null, error, binary(node));
+    }
+
+    /** A raw line of the common kind, read without building its tree: {@link #decodePlain}. */
+    public record PlainLine(Instant receivedAt, String topic, int qos, boolean dup, PlainObject payload) {
+    }
+
+    /**
+     * A raw line as {@link #decode} reads it, when it is what intake writes for an accepted
+     * message of the common shape: received_at, topic, qos, perhaps dup, and a payload that is
+     * a plain object ({@link PlainObject}), read with the streaming parser. Null for any other
+     * line (an error field, another payload, anything unexpected): then decode it.
+     */
+    public static PlainLine decodePlain(byte[] line, int offset, int length) {
+        Instant receivedAt = null;
+        String topic = null;
+        int qos = 1;
+        boolean dup = false;
+        PlainObject payload = null;
+        try (JsonParser p = MAPPER.getFactory().createParser(line, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "received_at" -> {
+                        if (v != JsonToken.VALUE_STRING || receivedAt != null) {
+                            return null;
+                        }
+                        receivedAt = parseInstant(p.getText());
+                    }
+                    case "topic" -> {
+                        if (v != JsonToken.VALUE_STRING || topic != null) {
+                            return null;
+                        }
+                        topic = p.getText();
+                    }
+                    case "qos" -> {
+                        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                            return null;
+                        }
+                        qos = p.getIntValue();
+                    }
+                    case "dup" -> {
+                        if (v != JsonToken.VALUE_TRUE) {
+                            return null;
+                        }
+                        dup = true;
+                    }
+                    case "payload" -> {
+                        if (v != JsonToken.START_OBJECT || payload != null || (payload = PlainObject.readObject(p)) == null) {
+                            return null;
+                        }
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null || receivedAt == null || topic == null || payload == null) {
+                return null;
+            }
+            return new PlainLine(receivedAt, topic, qos, dup, payload);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import io.edgecollector.collector.parse.PlainObject;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.ReadingMapper;
 import io.edgecollector.collector.parse.TopicTemplate;
+import io.edgecollector.collector.rawlog.RawLineCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,51 @@ class PlainPathTest {
         // the generator makes both kinds in numbers, and the plain path takes a good share
         assertTrue(answered > total / 5, "plain path answered " + answered);
         assertTrue(rejectedByTree > total / 5, "tree path rejected " + rejectedByTree);
+    }
+
+    @Test
+    void aRawLineReadBack_onThePlainPath_answersAsTheTreePath() throws Exception {
+        Random random = new Random(1818);
+        int answered = 0;
+        int total = 30_000;
+        for (int i = 0; i < total; i++) {
+            String topic = TOPICS[random.nextInt(TOPICS.length)];
+            byte[] payload = payload(random).getBytes(StandardCharsets.UTF_8);
+            PayloadDecoder.Decoded decoded = DECODER.decode(payload);
+            MappedMessage atIntake = tree(topic, payload);
+            byte[] line = RawLineCodec.encode(NOW, topic, 1, random.nextInt(5) == 0, payload, decoded.json() != null,
+                    atIntake.rejections().isEmpty() ? null : String.join("; ", atIntake.rejections())).bytes();
+            int length = line.length - 1; // without its newline, as the loader's chunks give it
+            RawMessage back = RawLineCodec.decode(line, 0, length);
+            MappedMessage tree = processor.process(back);
+            RawLineCodec.PlainLine plainLine = RawLineCodec.decodePlain(line, 0, length);
+            if (plainLine == null) {
+                continue;
+            }
+            assertEquals(List.of(back.receivedAt(), back.topic(), back.qos(), back.dup()),
+                    List.of(plainLine.receivedAt(), plainLine.topic(), plainLine.qos(), plainLine.dup()));
+            MappedMessage plain = processor.processPlain(plainLine.payload(), plainLine.topic(), plainLine.receivedAt());
+            if (plain != null) {
+                answered++;
+                assertEquals(tree, plain, () -> "line " + new String(line, StandardCharsets.UTF_8));
+            }
+        }
+        assertTrue(answered > total / 5, "plain path answered " + answered);
+    }
+
+    @Test
+    void aRawLineWithAnError_orAnotherPayload_isLeftToTheTreePath() {
+        for (String line : List.of(
+                "{\"received_at\":\"2026-11-22T10:00:05Z\",\"topic\":\"t\",\"qos\":1,\"payload\":{\"value\":1},\"error\":\"x\"}",
+                "{\"received_at\":\"2026-11-22T10:00:05Z\",\"topic\":\"t\",\"qos\":1,\"payload_text\":\"hi\"}",
+                "{\"received_at\":\"2026-11-22T10:00:05Z\",\"topic\":\"t\",\"qos\":1,\"payload\":[1]}",
+                "{\"received_at\":\"yesterday\",\"topic\":\"t\",\"qos\":1,\"payload\":{\"value\":1}}",
+                "{\"received_at\":\"2026-11-22T10:00:05Z\",\"topic\":\"t\",\"topic\":\"u\",\"payload\":{\"value\":1}}",
+                "{\"received_at\":\"2026-11-22T10:00:05Z\",\"topic\":\"t\",\"qos\":1,\"payload\":{\"value\":1}",
+                "{\"topic\":\"t\",\"qos\":1,\"payload\":{\"value\":1}}")) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            assertNull(RawLineCodec.decodePlain(bytes, 0, bytes.length), line);
+        }
     }
 
     @Test
