@@ -127,17 +127,9 @@ public final class Ingestor {
         MappedMessage result;
         RawLine line;
         try {
-            // the common shape without building its tree; anything else, and every rejection, takes the tree path
-            PlainObject plain = decoder.plain(payload);
-            result = plain == null ? null : processor.processPlain(plain, topic, receivedAt);
-            if (result != null) {
-                line = encode(topic, payload, qos, receivedAt, true, null, result);
-            } else {
-                PayloadDecoder.Decoded decoded = decoder.decode(payload);
-                result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error(),
-                        decoded.json() == null ? payload : null));
-                line = encode(topic, payload, qos, receivedAt, decoded.json() != null, decoded.reason(), result);
-            }
+            Outcome outcome = process(decoder, processor, topic, payload, qos, receivedAt);
+            result = outcome.result();
+            line = encode(topic, payload, qos, receivedAt, outcome.json(), outcome.decodeReason(), result);
         } catch (RuntimeException e) {
             LOG.error("event=internal_error topic=\"{}\" cause=\"{}\"", topic, e.toString(), e);
             result = null;
@@ -145,6 +137,28 @@ public final class Ingestor {
             metrics.messageRejected(RejectReason.INTERNAL);
         }
         return new Intake(receivedAt, line, result);
+    }
+
+    /** What a payload gave: the result, whether it was JSON, and why not when it was not. */
+    record Outcome(MappedMessage result, boolean json, RejectReason decodeReason) {
+    }
+
+    /**
+     * Decodes, maps and checks a payload as intake does (the warm-up runs the same): the common
+     * shape without building its tree; anything else, and every payload with a rejection, on the
+     * tree path, which names what is wrong.
+     */
+    static Outcome process(PayloadDecoder decoder, MessageProcessor processor, String topic, byte[] payload, int qos,
+                           Instant receivedAt) {
+        PlainObject plain = decoder.plain(payload);
+        MappedMessage result = plain == null ? null : processor.processPlain(plain, topic, receivedAt);
+        if (result != null) {
+            return new Outcome(result, true, null);
+        }
+        PayloadDecoder.Decoded decoded = decoder.decode(payload);
+        result = processor.process(new RawMessage(receivedAt, topic, qos, false, decoded.json(), decoded.error(),
+                decoded.json() == null ? payload : null));
+        return new Outcome(result, decoded.json() != null, decoded.reason());
     }
 
     /**

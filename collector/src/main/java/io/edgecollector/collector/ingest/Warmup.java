@@ -3,7 +3,7 @@ package io.edgecollector.collector.ingest;
 import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
-import io.edgecollector.collector.parse.RawMessage;
+import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import io.edgecollector.collector.validate.MessageProcessor;
@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the message path (decode, map, validate, flag, encode the raw line, decode it again as
- * the loader does) on synthetic messages of every shape, on a background thread at start. A cold
- * JVM interprets that path at a fraction of its speed and bootstraps the validator on the first
+ * Runs the message path as intake and the loader run it (decode, map, validate, flag, encode the
+ * raw line, read it back; the plain path and the tree path) on synthetic messages of every
+ * shape, on a background thread at start. A cold JVM interprets that path at a fraction of its speed and bootstraps the validator on the first
  * message: measured, the first seconds of traffic at 2,000 msg/s then waited over a second at
  * intake. It stops as soon as real messages arrive (they warm the path themselves, and a backlog
  * being drained needs the CPU). Nothing of this reaches the raw files, the metrics or the database.
@@ -83,14 +83,14 @@ public final class Warmup implements Component {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 String topic = "warm-up/sensor-" + (i % 7) + "/temperature";
                 byte[] payload = payload(i, now).getBytes(StandardCharsets.UTF_8);
-                PayloadDecoder.Decoded decoded = decoder.decode(payload);
-                MappedMessage mapped = processor.process(new RawMessage(now, topic, 1, false, decoded.json(), decoded.error()));
+                Ingestor.Outcome outcome = Ingestor.process(decoder, processor, topic, payload, 1, now);
+                MappedMessage mapped = outcome.result();
                 readings += mapped.readings().size();
                 String error = mapped.rejections().isEmpty() ? null : String.join("; ", mapped.rejections());
-                RawLine line = RawLineCodec.encode(now, topic, 1, false, payload, decoded.json() != null, error);
+                RawLine line = RawLineCodec.encode(now, topic, 1, false, payload, outcome.json(), error);
                 RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
-                RawMessage back = RawLineCodec.decode(line.bytes(), 0, line.bytes().length - 1);
-                readings += processor.process(back).readings().size();
+                readings += LineSource.process(processor, line.bytes(), 0, line.bytes().length - 1, null, 0)
+                        .result().readings().size();
             }
             LOG.debug("event=warmed_up messages={} readings={} ms={}", n, readings, (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
@@ -103,7 +103,7 @@ public final class Warmup implements Component {
         double value = 20 + (i % 100) * 0.1;
         return switch (i % 5) {
             case 0 -> String.format(Locale.ROOT, "{\"sensor_id\":\"sensor-%d\",\"metric\":\"temperature\",\"ts\":\"%s\","
-                    + "\"value\":%.2f,\"unit\":\"C\"}", i % 7, now, value);
+                    + "\"value\":%.2f,\"unit\":\"C\",\"location\":{\"lat\":48.1,\"lng\":11.6}}", i % 7, now, value);
             case 1 -> String.format(Locale.ROOT, "{\"device_id\":\"room-%d\",\"ts\":%d,\"temperature\":%.2f,"
                     + "\"humidity\":%.1f,\"co2\":%d}", i % 3, now.toEpochMilli(), value, value * 2, 400 + i % 50);
             case 2 -> String.format(Locale.ROOT, "[{\"sensor_id\":\"s-%d\",\"metric\":\"pressure\",\"ts\":%d,\"value\":%.1f},"

@@ -51,28 +51,29 @@ public final class LineSource {
                 return new Whole(p);
             }
             RawChunk.Line line = chunk.lines().get(i);
-            Processed plain = plain(chunk.buffer(), line.start(), line.length());
-            if (plain != null) {
-                return new Whole(plain);
-            }
-            RawMessage message;
             try {
-                message = RawLineCodec.decode(chunk.buffer(), line.start(), line.length());
+                return new Whole(process(processor, chunk.buffer(), line.start(), line.length(), file, line.fileOffset()));
             } catch (IOException e) {
                 return new Torn();
             }
-            return new Whole(new Processed(message.receivedAt(), message.topic(), message.dup(), processor.process(message, file, line.fileOffset(), line.length())));
         }
     }
 
     /**
-     * A line of the common kind without building its tree (what the loader reads back after a
-     * restart, an outage, or when it fell behind intake); null when it takes the tree path.
+     * What a raw line (at fileOffset of file) gives, as intake made it: a line of the common
+     * kind without building its tree (what the loader reads back after a restart, an outage, or
+     * when it fell behind intake), any other on the tree path. IOException: not a whole raw line.
      */
-    private Processed plain(byte[] buffer, int start, int length) {
-        RawLineCodec.PlainLine line = RawLineCodec.decodePlain(buffer, start, length);
-        MappedMessage mapped = line == null ? null : processor.processPlain(line.payload(), line.topic(), line.receivedAt());
-        return mapped == null ? null : new Processed(line.receivedAt(), line.topic(), line.dup(), mapped);
+    public static Processed process(MessageProcessor processor, byte[] buffer, int start, int length, Path file,
+                                    long fileOffset) throws IOException {
+        RawLineCodec.PlainLine plain = RawLineCodec.decodePlain(buffer, start, length);
+        MappedMessage mapped = plain == null ? null : processor.processPlain(plain.payload(), plain.topic(), plain.receivedAt());
+        if (mapped != null) {
+            return new Processed(plain.receivedAt(), plain.topic(), plain.dup(), mapped);
+        }
+        RawMessage message = RawLineCodec.decode(buffer, start, length);
+        return new Processed(message.receivedAt(), message.topic(), message.dup(),
+                processor.process(message, file, fileOffset, length));
     }
 
     private final HandedLines handed;
