@@ -98,12 +98,15 @@ done
 done_at=$(date +%s.%N)
 cpu=$(cpu_seconds "$collector")
 threads=$(thread_cpu "$collector")
+# what the collector's PostgreSQL sessions cost the same box (the server shares its cores)
+pg_cpu=$(psql -tA -h 127.0.0.1 -U postgres -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'edge-collector' AND datname = current_database()" "$db" |
+  while read -r p; do [ -r "/proc/$p/stat" ] && cpu_seconds "$p"; done | awk '{s += $1} END {printf "%.1f", s}')
 rows=$(psql -tA -h 127.0.0.1 -U postgres -c 'SELECT count(*) FROM measurements' "$db")
 r=$(awk '/VmHWM/ {print $2}' /proc/$collector/status); [ "$r" -gt "$rss" ] && rss=$r
 lines=$(cat "$work"/raw/*.jsonl | wc -l)
 awk -v n="$n" -v a="$t0" -v b="$t1" -v s="$start" -v u="$subscribed" -v d="$done_at" -v rss="$rss" -v lines="$lines" -v w="$raw_done" \
     -v paho_plain="$paho_plain" -v paho_plain_rate="$(rate_of "$paho_plain")" -v paho="$(rate_of "$paho_line")" -v paho_line="$paho_line" \
-    -v share_line="$share_line" -v share="$(rate_of "$share_line")" -v own_line="$own_line" -v own="$(rate_of "$own_line")" -v is="$istart" -v id="$idone" -v c="$connected" -v cpu="$cpu" -v icpu="$icpu" -v rows="$rows" -v threads="$threads" 'BEGIN {
+    -v share_line="$share_line" -v share="$(rate_of "$share_line")" -v own_line="$own_line" -v own="$(rate_of "$own_line")" -v is="$istart" -v id="$idone" -v c="$connected" -v cpu="$cpu" -v icpu="$icpu" -v rows="$rows" -v threads="$threads" -v pg_cpu="$pg_cpu" 'BEGIN {
   sub_rate = n / (b - a); col_rate = n / (d - s); intake_rate = n / (id - is);
   printf "mosquitto_sub drain: %d msgs in %.2f s (%.0f msg/s)\n", n, b - a, sub_rate;
   printf "%s; ratio to mosquitto_sub %.2f\n", paho_plain, paho_plain_rate / sub_rate;
@@ -112,7 +115,7 @@ awk -v n="$n" -v a="$t0" -v b="$t1" -v s="$start" -v u="$subscribed" -v d="$done
   printf "%s; ratio to mosquitto_sub %.2f\n", own_line, own / sub_rate;
   printf "collector intake only (raw file + fsync + ack, PostgreSQL away): %d msgs in %.2f s from process start (%.0f msg/s); ratio %.2f; %.0f us CPU/msg\n", n, id - is, intake_rate, intake_rate / sub_rate, icpu / n * 1e6;
   printf "collector drain to PostgreSQL: %d rows in %.2f s from process start (%.0f msg/s), raw lines %d, rows counted in PostgreSQL %d; %.0f us collector CPU/msg\n", n, d - s, col_rate, lines, rows, cpu / n * 1e6;
-  printf "  collector CPU by thread: %s\n", threads;
+  printf "  collector CPU by thread: %s; its PostgreSQL sessions %.1f s\n", threads, pg_cpu;
   printf "  of which: every line in the raw file (fsynced and acknowledged) after %.2f s (%.0f msg/s since subscribed)\n", w - s, n / (w - u);
   printf "ratio collector/mosquitto_sub: %.2f; collector/bare Paho (its own socket): %.2f; collector/its own connection bare: %.2f\n", col_rate / sub_rate, col_rate / paho_plain_rate, col_rate / own;
   printf "collector start-up: connected (session resumed, backlog flowing) %.2f s, subscribed (SUBACK, queued behind the backlog) %.2f s; peak RSS: %.0f MB\n", c - s, u - s, rss / 1024;
