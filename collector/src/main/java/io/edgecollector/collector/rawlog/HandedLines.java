@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class HandedLines {
     /** At most this many lines and this many bytes of them are held; beyond, the oldest are dropped. */
-    static final int MAX_LINES = 10_000;
+    static final int MAX_LINES = 2_000;
     static final long MAX_BYTES = 4L * 1024 * 1024;
 
     /** Lines taken: a chunk as the file would give it, and what intake made of each line. */

@@ -18,12 +18,21 @@ public record RawChunk(byte[] buffer, List<Line> lines, long startOffset, long e
     }
 
     private static final int MAX_CHUNK = 64 * 1024 * 1024;
+    /**
+     * The bytes read first are sized for maxLines lines of about this length, not maxBytes: the
+     * loader asks for 5,000 lines or 4 MB, and with a backlog behind it a 4 MB buffer per chunk
+     * (of which lines of 250 bytes use a third) grew the heap and drew full collections in a drain.
+     */
+    private static final int LINE_BYTES_EXPECTED = 512;
 
-    /** Reads up to about maxBytes (more if one line is longer) and at most maxLines lines. */
+    /**
+     * Reads up to about maxBytes (more if one line is longer) and at most maxLines lines; fewer
+     * when they are longer than usual (read on from the chunk's end for the rest).
+     */
     public static RawChunk read(Path file, long offset, int maxBytes, int maxLines) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long available = ch.size() - offset;
-            int size = (int) Math.min(available, maxBytes);
+            int size = (int) Math.min(available, Math.min(maxBytes, (long) maxLines * LINE_BYTES_EXPECTED));
             while (true) {
                 ByteBuffer buf = ByteBuffer.allocate(Math.max(size, 0));
                 while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) > 0) {
