@@ -18,17 +18,22 @@ public final class PlainObject {
     /** What a field holds. */
     enum Kind { TEXT, NUMBER, NULL, BOOLEAN, OBJECT }
 
-    private String[] names = new String[8];
-    private Kind[] kinds = new Kind[8];
-    private String[] texts = new String[8];
-    private double[] numbers = new double[8];
-    /** The exact value of an integer, which epoch timestamps and numeric ids read. */
-    private long[] integers = new long[8];
-    private boolean[] integral = new boolean[8];
+    private static final Kind[] KINDS = Kind.values();
+    /** A number's bits hold a double, or (this code) an integer; the other codes are the Kind ordinals. */
+    private static final byte INTEGER = (byte) KINDS.length;
+
+    /** Two per field: its name, then its text (null when not TEXT). */
+    private String[] strings;
+    /** Per field: a double's raw bits or an integer's value. */
+    private long[] numbers;
+    private byte[] kinds;
     private PlainObject location;
     private int size;
 
-    private PlainObject() {
+    private PlainObject(int capacity) {
+        strings = new String[2 * capacity];
+        numbers = new long[capacity];
+        kinds = new byte[capacity];
     }
 
     /**
@@ -52,7 +57,7 @@ public final class PlainObject {
     }
 
     private static PlainObject readFields(JsonParser p, boolean top) throws IOException {
-        PlainObject o = new PlainObject();
+        PlainObject o = new PlainObject(top ? 8 : 2);
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -62,29 +67,27 @@ public final class PlainObject {
             int i = o.add(name);
             switch (p.nextToken()) {
                 case VALUE_STRING -> {
-                    o.kinds[i] = Kind.TEXT;
-                    o.texts[i] = p.getText();
+                    o.kinds[i] = (byte) Kind.TEXT.ordinal();
+                    o.strings[2 * i + 1] = p.getText();
                 }
                 case VALUE_NUMBER_INT -> {
                     if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                         return null;
                     }
-                    o.kinds[i] = Kind.NUMBER;
-                    o.integers[i] = p.getLongValue();
-                    o.numbers[i] = o.integers[i];
-                    o.integral[i] = true;
+                    o.kinds[i] = INTEGER;
+                    o.numbers[i] = p.getLongValue();
                 }
                 case VALUE_NUMBER_FLOAT -> {
-                    o.kinds[i] = Kind.NUMBER;
-                    o.numbers[i] = p.getDoubleValue();
+                    o.kinds[i] = (byte) Kind.NUMBER.ordinal();
+                    o.numbers[i] = Double.doubleToRawLongBits(p.getDoubleValue());
                 }
-                case VALUE_NULL -> o.kinds[i] = Kind.NULL;
-                case VALUE_TRUE, VALUE_FALSE -> o.kinds[i] = Kind.BOOLEAN;
+                case VALUE_NULL -> o.kinds[i] = (byte) Kind.NULL.ordinal();
+                case VALUE_TRUE, VALUE_FALSE -> o.kinds[i] = (byte) Kind.BOOLEAN.ordinal();
                 case START_OBJECT -> {
                     if (!top || !name.equals("location") || (o.location = readFields(p, false)) == null) {
                         return null;
                     }
-                    o.kinds[i] = Kind.OBJECT;
+                    o.kinds[i] = (byte) Kind.OBJECT.ordinal();
                 }
                 default -> {
                     return null;
@@ -95,23 +98,20 @@ public final class PlainObject {
     }
 
     private int add(String name) {
-        if (size == names.length) {
+        if (size == kinds.length) {
             int n = size * 2;
-            names = java.util.Arrays.copyOf(names, n);
-            kinds = java.util.Arrays.copyOf(kinds, n);
-            texts = java.util.Arrays.copyOf(texts, n);
+            strings = java.util.Arrays.copyOf(strings, 2 * n);
             numbers = java.util.Arrays.copyOf(numbers, n);
-            integers = java.util.Arrays.copyOf(integers, n);
-            integral = java.util.Arrays.copyOf(integral, n);
+            kinds = java.util.Arrays.copyOf(kinds, n);
         }
-        names[size] = name;
+        strings[2 * size] = name;
         return size++;
     }
 
     /** The field's place, or -1. */
     int index(String name) {
         for (int i = 0; i < size; i++) {
-            if (names[i].equals(name)) {
+            if (strings[2 * i].equals(name)) {
                 return i;
             }
         }
@@ -123,27 +123,28 @@ public final class PlainObject {
     }
 
     String name(int i) {
-        return names[i];
+        return strings[2 * i];
     }
 
     Kind kind(int i) {
-        return kinds[i];
+        return kinds[i] == INTEGER ? Kind.NUMBER : KINDS[kinds[i]];
     }
 
     String text(int i) {
-        return texts[i];
+        return strings[2 * i + 1];
     }
 
     double number(int i) {
-        return numbers[i];
+        return kinds[i] == INTEGER ? (double) numbers[i] : Double.longBitsToDouble(numbers[i]);
     }
 
     boolean isIntegral(int i) {
-        return integral[i];
+        return kinds[i] == INTEGER;
     }
 
+    /** An integral number's exact value. */
     long integer(int i) {
-        return integers[i];
+        return numbers[i];
     }
 
     /** The object under "location", when that field holds one. */
