@@ -160,6 +160,11 @@ final class LinePipeline implements AutoCloseable {
         b.split();
         for (int i = 0; i < b.lines; i++) {
             boolean checked = checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]);
+            MappedMessage plain = checked ? plain(daily, b.bytes, b.starts[i], b.lengths[i]) : null;
+            if (plain != null) {
+                b.mapped[i] = plain;
+                continue;
+            }
             RawMessage message = checked ? DailyLineDecoder.decode(b.bytes, b.starts[i], b.lengths[i]) : null;
             if (message == null) {
                 try {
@@ -177,6 +182,19 @@ final class LinePipeline implements AutoCloseable {
             b.mapped[i] = p.process(message, file, b.offset(i), b.lengths[i]);
         }
         return b;
+    }
+
+    /**
+     * A line intake accepted whole, of the common kind ({@link RawLineCodec#decodePlain}), mapped
+     * without building its payload's tree; null when it takes the tree path.
+     */
+    private MappedMessage plain(boolean daily, byte[] bytes, int start, int length) {
+        RawLineCodec.PlainLine line = RawLineCodec.decodePlain(bytes, start, length);
+        if (line == null) {
+            return null;
+        }
+        MessageProcessor p = daily && intakeChecked != null ? intakeChecked : processor;
+        return p.processPlain(line.payload(), line.topic(), line.receivedAt());
     }
 
     /**
