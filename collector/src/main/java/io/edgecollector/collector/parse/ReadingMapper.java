@@ -57,9 +57,9 @@ public final class ReadingMapper {
 
     /**
      * The readings of a plain object ({@link PlainObject}) as {@link #map} would give them, without
-     * its tree; null when map would reject any part of it or the object needs what only the tree
-     * path does (numeric text fields other than integers): the caller then takes the tree path,
-     * which names what is wrong.
+     * its tree; null when map would reject any part of it, or an id, metric or unit is a number
+     * other than an integer (only the tree knows how map writes it): the caller then takes the
+     * tree path, which names what is wrong.
      */
     public MappedMessage mapPlain(PlainObject obj, String topic, Instant receivedAt) {
         TopicTemplate.Ids ids = template.match(topic).orElse(NO_IDS);
