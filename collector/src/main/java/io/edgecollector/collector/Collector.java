@@ -106,7 +106,8 @@ public final class Collector implements AutoCloseable {
                 BatchWriter.FlushListener.all(followers));
         RedeliveryDetector redeliveries = new RedeliveryDetector();
         redeliveries.seed(RawTail.identities(config.rawDir(), config.instanceId(),
-                MqttIntake.receiveMaximum(config.batchSize())));
+                MqttIntake.receiveMaximum(config.batchSize()), RedeliveryDetector.LOST_ACK_WINDOW,
+                RedeliveryDetector.RECENT_ACKS));
         this.ingestor = new Ingestor(decoder, processor, writer, metrics, clock, redeliveries);
         try {
             this.intake = new MqttIntake(config, ingestor::handle, redeliveries, metrics);

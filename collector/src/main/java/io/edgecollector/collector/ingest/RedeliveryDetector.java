@@ -1,5 +1,6 @@
 package io.edgecollector.collector.ingest;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,9 +28,10 @@ public final class RedeliveryDetector {
      * have been lost with it: generous (a broker reads a PUBACK within milliseconds), since a
      * needless suspect only matters if the same message really comes first after a reconnect.
      */
-    static final long LOST_ACK_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+    public static final Duration LOST_ACK_WINDOW = Duration.ofSeconds(2);
+    static final long LOST_ACK_WINDOW_NANOS = LOST_ACK_WINDOW.toNanos();
     /** The most recent acknowledgements remembered: 512 KiB, 16 s at 2,000 msg/s. */
-    static final int RECENT_ACKS = 32_768;
+    public static final int RECENT_ACKS = 32_768;
 
     private final Map<Long, Integer> unacked = new HashMap<>();
     private final Map<Long, Integer> suspects = new HashMap<>();

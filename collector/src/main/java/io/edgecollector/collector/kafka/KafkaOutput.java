@@ -2,7 +2,7 @@ package io.edgecollector.collector.kafka;
 
 import io.edgecollector.collector.alert.AlertSink;
 import io.edgecollector.collector.config.CollectorConfig;
-import io.edgecollector.collector.ingest.MqttIntake;
+import io.edgecollector.collector.ingest.RedeliveryDetector;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.rawlog.RawFiles;
@@ -26,7 +26,7 @@ public final class KafkaOutput {
             return null;
         }
         return new KafkaForwarder(config.kafka(), transactionalId(config), config.rawDir(), config.instanceId(),
-                recordInstanceId(config), processor, MqttIntake.receiveMaximum(config.batchSize()), metrics,
+                recordInstanceId(config), processor, RedeliveryDetector.RECENT_ACKS, metrics,
                 supervisor, gate);
     }
 

@@ -15,8 +15,9 @@ import java.util.Map;
  * forwarded only when no identical line is among them: when the first copy reached the raw file,
  * Kafka already has its records; when it never did (lost in flight), this copy is the only one.
  * PostgreSQL absorbs such copies by key; Kafka has no key to absorb them, so they are told apart here.
- * The window is the broker's in-flight limit ({@code MqttIntake.receiveMaximum}): no resend comes
- * from further back.
+ * The window is as far back as intake marks a message as delivered again
+ * ({@code RedeliveryDetector.RECENT_ACKS} lines): the broker's in-flight window, and what was
+ * acknowledged in the connection's last moments (a kill can lose those acknowledgements unread).
  */
 final class Resends {
     private static final int MAX_SEED_BYTES = 8 * 1024 * 1024;

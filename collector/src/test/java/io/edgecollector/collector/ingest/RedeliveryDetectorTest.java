@@ -84,6 +84,26 @@ class RedeliveryDetectorTest {
     }
 
     @Test
+    void afterARestart_theSeedReachesBackOverTheLastTwoSeconds_beyondTheInFlightWindow(@TempDir Path dir) throws Exception {
+        List<RawLine> lines = new java.util.ArrayList<>();
+        lines.add(line("2026-11-22T10:00:00Z", "older"));
+        for (int i = 0; i < 1500; i++) { // a burst of 1,500 in the last second: more than 400 in flight
+            lines.add(line("2026-11-22T10:00:09." + String.format("%06d", i * 600) + "Z", "m" + i));
+        }
+        try (RawLog log = new RawLog(dir, "")) {
+            log.append(lines);
+        }
+        List<Long> seed = RawTail.identities(dir, "", 400, RedeliveryDetector.LOST_ACK_WINDOW, RedeliveryDetector.RECENT_ACKS);
+        assertEquals(1500, seed.size(), "every line of the last two seconds, and none before");
+        assertEquals(id("2026-11-22T10:05:00Z", "m0"), seed.get(0), "oldest first");
+        assertEquals(3, RawTail.identities(dir, "", 3, java.time.Duration.ZERO, 10).size(), "at least minLines");
+        RedeliveryDetector d = new RedeliveryDetector();
+        d.seed(seed);
+        d.connected();
+        assertTrue(d.received(id("2026-11-22T10:05:00Z", "m0")), "a resend from 1,500 lines back is marked");
+    }
+
+    @Test
     void anAcknowledgementSentJustBeforeTheConnectionDropped_mayBeLost_soItsResendIsMarked() {
         long[] now = {0};
         RedeliveryDetector d = new RedeliveryDetector(() -> now[0]);
