@@ -1,7 +1,6 @@
 package io.edgecollector.collector.rawlog;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -175,66 +174,99 @@ public final class RawLineCodec {
 
     /**
      * A raw line as {@link #decode} reads it, when it is what intake writes for an accepted
-     * message of the common shape: received_at, topic, qos, perhaps dup, and a payload that is
-     * a plain object ({@link PlainObject}), read with the streaming parser. Null for any other
-     * line (an error field, another payload, anything unexpected): then decode it.
+     * message of the common shape: its {@link #envelope} and a payload that is a plain object
+     * ({@link PlainObject}), read with the streaming parser. Null for any other line (an error
+     * field, another payload, anything unexpected): then decode it.
      */
     public static PlainLine decodePlain(byte[] line, int offset, int length) {
-        Instant receivedAt = null;
-        String topic = null;
-        int qos = 1;
-        boolean dup = false;
-        PlainObject payload = null;
-        try (JsonParser p = MAPPER.getFactory().createParser(line, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "received_at" -> {
-                        if (v != JsonToken.VALUE_STRING || receivedAt != null) {
-                            return null;
-                        }
-                        receivedAt = parseInstant(p.getText());
-                    }
-                    case "topic" -> {
-                        if (v != JsonToken.VALUE_STRING || topic != null) {
-                            return null;
-                        }
-                        topic = p.getText();
-                    }
-                    case "qos" -> {
-                        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-                            return null;
-                        }
-                        qos = p.getIntValue();
-                    }
-                    case "dup" -> {
-                        if (v != JsonToken.VALUE_TRUE) {
-                            return null;
-                        }
-                        dup = true;
-                    }
-                    case "payload" -> {
-                        if (v != JsonToken.START_OBJECT || payload != null || (payload = PlainObject.readObject(p)) == null) {
-                            return null;
-                        }
-                    }
-                    default -> {
-                        return null;
-                    }
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null || receivedAt == null || topic == null || payload == null) {
-                return null;
-            }
-            return new PlainLine(receivedAt, topic, qos, dup, payload);
-        } catch (IOException | RuntimeException e) {
+        Envelope e = envelope(line, offset, length);
+        if (e == null) {
             return null;
         }
+        try (JsonParser p = MAPPER.getFactory().createParser(line, e.payloadStart(), e.payloadEnd() - e.payloadStart())) {
+            PlainObject payload = PlainObject.read(p);
+            return payload == null ? null : new PlainLine(e.receivedAt(), e.topic(), e.qos(), e.dup(), payload);
+        } catch (IOException | RuntimeException x) {
+            return null;
+        }
+    }
+
+    /** A raw line's fields before its payload, and where the payload lies: line[payloadStart, payloadEnd). */
+    public record Envelope(Instant receivedAt, String topic, int qos, boolean dup, int payloadStart, int payloadEnd) {
+    }
+
+    private static final byte[] ENVELOPE_RECEIVED_AT = "{\"received_at\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENVELOPE_TOPIC = "\",\"topic\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENVELOPE_PAYLOAD = ",\"payload\":".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The envelope of a line in the exact shape intake writes when the message had a JSON payload
+     * and no rejection ({@code {"received_at":"...","topic":"...","qos":N,["dup":true,]"payload":...}}),
+     * taken from its known places instead of being parsed; null for anything else about the line
+     * (an escape or non-ASCII text in the topic, other fields, another order), which
+     * {@link #decode} reads. The payload is not checked.
+     */
+    public static Envelope envelope(byte[] line, int offset, int length) {
+        int end = offset + length;
+        if (length < 2 || line[end - 1] != '}' || !at(line, offset, end, ENVELOPE_RECEIVED_AT)) {
+            return null;
+        }
+        int p = offset + ENVELOPE_RECEIVED_AT.length;
+        int q = plainString(line, p, end);
+        if (q < 0 || !at(line, q, end, ENVELOPE_TOPIC)) {
+            return null;
+        }
+        String receivedAt = new String(line, p, q - p, StandardCharsets.ISO_8859_1);
+        p = q + ENVELOPE_TOPIC.length;
+        q = plainString(line, p, end);
+        if (q < 0 || !at(line, q, end, QOS_FIELD)) {
+            return null;
+        }
+        String topic = new String(line, p, q - p, StandardCharsets.ISO_8859_1);
+        p = q + QOS_FIELD.length;
+        int qos = 0;
+        int digits = 0;
+        while (p < end && line[p] >= '0' && line[p] <= '9' && digits < 9) {
+            qos = qos * 10 + (line[p++] - '0');
+            digits++;
+        }
+        if (digits == 0 || (digits > 1 && line[p - digits] == '0')) {
+            return null;
+        }
+        boolean dup = at(line, p, end, DUP_FIELD);
+        if (dup) {
+            p += DUP_FIELD.length;
+        }
+        if (!at(line, p, end, ENVELOPE_PAYLOAD)) {
+            return null;
+        }
+        try {
+            return new Envelope(parseInstant(receivedAt), topic, qos, dup, p + ENVELOPE_PAYLOAD.length, end - 1);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether line[from, ...) starts with token. */
+    private static boolean at(byte[] line, int from, int end, byte[] token) {
+        return end - from >= token.length && java.util.Arrays.equals(line, from, from + token.length, token, 0, token.length);
+    }
+
+    /**
+     * Where the JSON string starting at from ends (its closing quote), or -1 if it has an escape,
+     * a control character or a byte outside ASCII (then the general decoder checks its UTF-8).
+     */
+    private static int plainString(byte[] line, int from, int end) {
+        for (int i = from; i < end; i++) {
+            byte b = line[i];
+            if (b == '"') {
+                return i;
+            }
+            if (b == '\\' || b < 0x20) { // negative: not ASCII
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -20,11 +20,6 @@ public final class RawTail {
     private RawTail() {
     }
 
-    /** Identities ({@link RawLineCodec#identity}) of up to maxLines last whole lines. */
-    public static List<Long> identities(Path dir, String instanceId, int maxLines) {
-        return identities(dir, instanceId, maxLines, Duration.ZERO, maxLines);
-    }
-
     /**
      * Identities of the last whole lines: at least minLines of them, and further back every line
      * received within window of the newest, up to maxLines (what a broker may deliver again after

@@ -77,7 +77,7 @@ class RedeliveryDetectorTest {
             log.append(List.of(line("2026-11-22T10:00:00Z", "a"), line("2026-11-22T10:00:01Z", "b")));
         }
         RedeliveryDetector d = new RedeliveryDetector();
-        d.seed(RawTail.identities(dir, "", 10));
+        d.seed(RawTail.identities(dir, "", 10, java.time.Duration.ZERO, 10));
         d.connected();
         assertTrue(d.received(id("2026-11-22T10:05:00Z", "a")));
         assertTrue(d.received(id("2026-11-22T10:05:00Z", "b")));
