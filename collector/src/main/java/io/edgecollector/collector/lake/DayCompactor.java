@@ -293,8 +293,8 @@ public final class DayCompactor {
             this.days = days;
         }
 
-        void add(Day day, KeyOrder.Row row) throws IOException {
-            day.rows.add(row);
+        void add(Day day, Reading reading) throws IOException {
+            day.rows.add(reading);
             if (++held >= runRows) {
                 for (Day d : days) {
                     d.rows.spillHeld();
@@ -318,7 +318,7 @@ public final class DayCompactor {
             }
             for (Reading r : mapped.readings()) {
                 counts.readings++;
-                budget.add(day, KeyOrder.Row.of(r));
+                budget.add(day, r);
             }
         });
         if (tornTail > 0) {
@@ -345,7 +345,7 @@ public final class DayCompactor {
                     last = day;
                 }
                 day.counts.readings++;
-                budget.add(day, KeyOrder.Row.of(r));
+                budget.add(day, r);
             }
         });
     }

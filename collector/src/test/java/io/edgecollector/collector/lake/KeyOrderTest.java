@@ -1,9 +1,13 @@
 package io.edgecollector.collector.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.edgecollector.collector.parse.Quality;
+import io.edgecollector.collector.parse.Reading;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,5 +75,54 @@ class KeyOrderTest {
             previous = r;
         }
         assertEquals(want, out);
+    }
+
+    private static Reading reading(String sensor, long second, String unit) {
+        Instant ts = Instant.ofEpochSecond(1_764_634_600L + second);
+        return new Reading(new String(sensor), new String("temperature"), ts, 1.5, unit == null ? null : new String(unit),
+                null, null, new String("sensors/" + sensor + "/temperature"), ts, Quality.VALID);
+    }
+
+    @Test
+    void readingsAdded_shareOneInstanceOfEachText_andKeepTheirValues(@TempDir Path dir) throws Exception {
+        List<KeyOrder.Row> out = new ArrayList<>();
+        try (KeyOrder order = new KeyOrder(dir, 1_000)) {
+            order.add(reading("s1", 2, "C"));
+            order.add(reading("s1", 1, "C"));
+            order.add(reading("s2", 1, null));
+            order.drain((row, duplicate) -> out.add(row));
+        }
+
+        assertEquals(List.of("s1", "s1", "s2"), out.stream().map(KeyOrder.Row::sensorId).toList());
+        assertEquals(List.of(1_764_634_601_000_000L, 1_764_634_602_000_000L, 1_764_634_601_000_000L),
+                out.stream().map(KeyOrder.Row::tsMicros).toList());
+        assertSame(out.get(0).sensorId(), out.get(1).sensorId());
+        assertSame(out.get(0).metric(), out.get(2).metric());
+        assertSame(out.get(0).unit(), out.get(1).unit());
+        assertSame(out.get(0).topic(), out.get(1).topic());
+        assertEquals("sensors/s2/temperature", out.get(2).topic());
+        assertNull(out.get(2).unit(), "a missing unit stays missing");
+    }
+
+    @Test
+    void beyondTheTextsItShares_readingsKeepTheirOwnTexts(@TempDir Path dir) throws Exception {
+        List<KeyOrder.Row> out = new ArrayList<>();
+        try (KeyOrder order = new KeyOrder(dir, 1 << 20)) {
+            for (int i = 0; i < (1 << 16) / 2; i++) { // sensor and topic: two texts each, metric and unit shared
+                order.add(reading("filler-" + i, 0, "C"));
+            }
+            order.add(reading("zz", 1, "C"));
+            order.add(reading("zz", 2, "C"));
+            order.drain((row, duplicate) -> {
+                if (row.sensorId().equals("zz")) {
+                    out.add(row);
+                }
+            });
+        }
+
+        assertEquals(2, out.size());
+        assertEquals(out.get(0).sensorId(), out.get(1).sensorId());
+        assertNotSame(out.get(0).sensorId(), out.get(1).sensorId(), "the table is full: no new text is kept");
+        assertSame(out.get(0).metric(), out.get(1).metric(), "texts seen before it filled are still shared");
     }
 }
