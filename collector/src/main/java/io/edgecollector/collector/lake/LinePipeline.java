@@ -159,29 +159,38 @@ final class LinePipeline implements AutoCloseable {
     private Batch process(Path file, boolean daily, Batch b) {
         b.split();
         for (int i = 0; i < b.lines; i++) {
-            boolean checked = checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]);
-            MappedMessage plain = checked ? plain(daily, b.bytes, b.starts[i], b.lengths[i]) : null;
-            if (plain != null) {
-                b.mapped[i] = plain;
-                continue;
-            }
-            RawMessage message = checked ? DailyLineDecoder.decode(b.bytes, b.starts[i], b.lengths[i]) : null;
-            if (message == null) {
-                try {
-                    message = RawLineCodec.decode(b.bytes, b.starts[i], b.lengths[i]);
-                } catch (IOException torn) {
-                    continue;
-                }
-            }
-            if (processor.isStateful(message.topic())) {
-                b.stateful[i] = message;
-                continue;
-            }
-            MessageProcessor p = daily && intakeChecked != null && message.payload() != null && checked
-                    ? intakeChecked : processor;
-            b.mapped[i] = p.process(message, file, b.offset(i), b.lengths[i]);
+            processLine(file, daily, b, i);
         }
         return b;
+    }
+
+    /**
+     * One line of a batch. A method of its own so that the JIT compiles the line's path once:
+     * inside the loop above it was compiled twice over (on-stack replacement of the running
+     * loop, then the whole method), about 0.5 s of the C2 compiler in a 1M-line compaction.
+     */
+    private void processLine(Path file, boolean daily, Batch b, int i) {
+        boolean checked = checkedAtIntake(b.bytes, b.starts[i], b.lengths[i]);
+        MappedMessage plain = checked ? plain(daily, b.bytes, b.starts[i], b.lengths[i]) : null;
+        if (plain != null) {
+            b.mapped[i] = plain;
+            return;
+        }
+        RawMessage message = checked ? DailyLineDecoder.decode(b.bytes, b.starts[i], b.lengths[i]) : null;
+        if (message == null) {
+            try {
+                message = RawLineCodec.decode(b.bytes, b.starts[i], b.lengths[i]);
+            } catch (IOException torn) {
+                return;
+            }
+        }
+        if (processor.isStateful(message.topic())) {
+            b.stateful[i] = message;
+            return;
+        }
+        MessageProcessor p = daily && intakeChecked != null && message.payload() != null && checked
+                ? intakeChecked : processor;
+        b.mapped[i] = p.process(message, file, b.offset(i), b.lengths[i]);
     }
 
     /**
