@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.edgecollector.collector.parse.PayloadDecoder;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.rawlog.RawLineCodec;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.io.IOException;
  * either way (LinePipelineTest compares both on every shape).
  */
 final class DailyLineDecoder {
-    private static final ObjectReader PAYLOAD = new ObjectMapper().reader()
+    private static final ObjectReader PAYLOAD = new ObjectMapper(PayloadDecoder.factory().build()).reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private DailyLineDecoder() {

@@ -1,6 +1,7 @@
 package io.edgecollector.collector.parse;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -17,6 +18,16 @@ import java.io.IOException;
  */
 public final class PayloadDecoder {
     public static final int MAX_DEPTH = 64;
+
+    /**
+     * The JSON factory every reading's payload is read with. Numbers with a fraction or an
+     * exponent are read by Jackson's fast double parser (FastDoubleParser, correctly rounded:
+     * the same double as {@link Double#parseDouble}, which was about 7% of a compaction
+     * worker's time); every path that reads a payload uses it, so they agree to the bit.
+     */
+    public static JsonFactoryBuilder factory() {
+        return (JsonFactoryBuilder) JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
+    }
 
     /** The decoded JSON, or null with the reason it could not be decoded and its kind. */
     public record Decoded(JsonNode json, String error, RejectReason reason) {
@@ -37,11 +48,11 @@ public final class PayloadDecoder {
     public PayloadDecoder(int maxBytes) {
         this.maxBytes = maxBytes;
         StreamReadConstraints constraints = StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build();
-        JsonFactory factory = JsonFactory.builder()
+        JsonFactory factory = factory()
                 .streamReadConstraints(constraints)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        this.plainFactory = JsonFactory.builder().streamReadConstraints(constraints).build();
+        this.plainFactory = factory().streamReadConstraints(constraints).build();
         this.mapper = new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.mapper.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);

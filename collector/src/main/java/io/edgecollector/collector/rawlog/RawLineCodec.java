@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgecollector.collector.parse.PayloadDecoder;
 import io.edgecollector.collector.parse.PlainObject;
 import io.edgecollector.collector.parse.RawMessage;
 import io.edgecollector.collector.parse.Timestamps;
@@ -23,7 +24,7 @@ import java.util.Base64;
  */
 public final class RawLineCodec {
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper(PayloadDecoder.factory().build());
 
     private RawLineCodec() {
     }
