@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compaction benchmark: one simulated day of raw JSONL (default 1,000,000 lines) compacted to
-# Parquet in a fresh JVM, started as the compaction timer starts it (bin/edge-collector: -Xmx512m
-# -XX:+UseParallelGC);
+# Parquet in a fresh JVM, started as the compaction timer starts it (bin/edge-collector compact:
+# -Xmx512m -XX:+UseParallelGC, and -XX:+UseTransparentHugePages where the kernel offers them);
 # prints the rate, the CPU time of the compacting JVM (both cores), the Parquet/JSONL size ratio and its peak RSS.
 # Usage: bench/compaction.sh [LINES]   (builds the jars first if they are missing)
 #   COLLECTOR_JAVA_OPTS: more JVM options (a smaller heap, e.g. -Xmx64m, shows what it needs)
@@ -21,7 +21,7 @@ end=$(date +%s.%N)
 parquet_bytes=$(du -cb "$work"/lake/measurements/date="$day"/*.parquet | tail -1 | cut -f1)
 rollup_bytes=$(du -cb "$work"/lake/rollups_1h/date="$day"/*.parquet | tail -1 | cut -f1)
 read -r rss_kb cpu_user cpu_sys < <(tail -1 "$work/rss")
-awk -v k="$rss_kb" -v opts="-Xmx512m -XX:+UseParallelGC ${COLLECTOR_JAVA_OPTS:-}" 'BEGIN { printf "compaction peak RSS: %.0f MB (%s)\n", k / 1024, opts }'
+awk -v k="$rss_kb" -v opts="$(JAVA=echo bin/edge-collector compact | sed 's/ -jar .*//') ${COLLECTOR_JAVA_OPTS:-}" 'BEGIN { printf "compaction peak RSS: %.0f MB (%s)\n", k / 1024, opts }'
 awk -v l="$lines" -v cu="$cpu_user" -v cs="$cpu_sys" -v s="$start" -v e="$end" -v r="$raw_bytes" -v p="$parquet_bytes" -v u="$rollup_bytes" 'BEGIN {
   t = e - s;
   printf "compaction: %d lines in %.2f s wall, JVM start included (%.0f lines/s); CPU %.2f s user + %.2f s sys\n", l, t, l / t, cu, cs;
