@@ -7,6 +7,9 @@ import io.edgecollector.collector.rawlog.RawLineReader;
 import io.edgecollector.collector.validate.MessageProcessor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -84,17 +87,16 @@ final class LinePipeline implements AutoCloseable {
         /** Finds the lines (each ends in a newline, not counted in its length). */
         void split() {
             int start = 0;
-            for (int i = 0; i < used; i++) {
-                if (bytes[i] == '\n') {
-                    if (lines == starts.length) {
-                        starts = Arrays.copyOf(starts, lines * 2);
-                        lengths = Arrays.copyOf(lengths, lines * 2);
-                    }
-                    starts[lines] = start;
-                    lengths[lines] = i - start;
-                    lines++;
-                    start = i + 1;
+            int end;
+            while ((end = nextNewline(bytes, start, used)) >= 0) {
+                if (lines == starts.length) {
+                    starts = Arrays.copyOf(starts, lines * 2);
+                    lengths = Arrays.copyOf(lengths, lines * 2);
                 }
+                starts[lines] = start;
+                lengths[lines] = end - start;
+                lines++;
+                start = end + 1;
             }
             mapped = new MappedMessage[lines];
             stateful = new RawMessage[lines];
@@ -103,6 +105,35 @@ final class LinePipeline implements AutoCloseable {
         long offset(int line) {
             return offset + starts[line];
         }
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The index of the first newline in b[from, to), or -1; eight bytes at a time (a byte at a
+     * time was a tenth of a worker's time). In a word XOR-ed with newlines, a newline is a zero
+     * byte; {@code (x - ONES) & ~x & HIGHS} flags every zero byte, and a byte above one may be
+     * flagged falsely by the borrow, never one below: so the lowest flagged byte is the first
+     * newline of the word.
+     */
+    static int nextNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

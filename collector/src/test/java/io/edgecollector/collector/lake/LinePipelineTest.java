@@ -99,4 +99,27 @@ class LinePipelineTest {
         return m == null ? "torn" : i + "@" + offset + " " + m.readings().stream().map(r -> r.sensorId() + "=" + r.value()
                 + ":" + r.quality()).toList() + " " + m.rejections();
     }
+
+    @Test
+    void nextNewline_findsTheFirstNewline_asAByteAtATimeDoes() {
+        java.util.Random random = new java.util.Random(10);
+        byte[] alphabet = {'\n', 0x0B, 0x00, 0x01, 0x09, 'a', (byte) 0xFF, (byte) 0x8A, (byte) 0x80, '}'};
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[1 + random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+            }
+            int from = random.nextInt(b.length + 1);
+            int to = from + random.nextInt(b.length - from + 1);
+            int expected = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(expected, LinePipeline.nextNewline(b, from, to),
+                    java.util.Arrays.toString(b) + " from " + from + " to " + to);
+        }
+    }
 }
