@@ -195,6 +195,7 @@ public final class DayCompactor {
         Map<LocalDate, Day> days = new LinkedHashMap<>();
         List<Outcome> outcomes = new ArrayList<>();
         Budget budget = new Budget(runRows, days.values());
+        ParquetFiles.preload();
         try (LinePipeline pipeline = new LinePipeline(processor, intakeChecked, threads)) {
             for (LocalDate date : dates) {
                 List<Path> files = RawFiles.ofDay(rawDir, date);
