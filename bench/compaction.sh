@@ -14,6 +14,9 @@ trap 'rm -rf "$work"' EXIT
 day=$(date -u -d yesterday +%F)
 java -cp collector/target/collector.jar:simulator/target/simulator.jar bench/GenerateRawDay.java "$work/raw" "$day" "$lines"
 raw_bytes=$(stat -c %s "$work"/raw/*.jsonl)
+# the day's file was closed hours before its compaction runs: its pages are on disk, not being
+# written back while the compaction is timed
+sync
 start=$(date +%s.%N)
 /usr/bin/time -f '%M %U %S' -o "$work/rss" bin/edge-collector compact --date "$day" --raw-dir "$work/raw" --lake-dir "$work/lake" \
   --sensors-file config/sensors.json --db-url jdbc:postgresql://127.0.0.1:1/none
