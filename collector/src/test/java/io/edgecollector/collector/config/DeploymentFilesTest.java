@@ -245,10 +245,7 @@ class DeploymentFilesTest {
         List<String> trim = launcherTrimOptions();
         for (Map.Entry<String, Boolean> e : expected.entrySet()) {
             Path jdk = dir.resolve("jdk-" + e.getKey());
-            Path fakeJava = jdk.resolve("bin/java");
-            Files.createDirectories(fakeJava.getParent());
-            Files.writeString(fakeJava, "#!/bin/sh\necho \"$@\"\n");
-            fakeJava.toFile().setExecutable(true);
+            Path fakeJava = fakeJava(jdk, "echo \"$@\"");
             if (e.getKey() != null) {
                 Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + e.getKey() + "\"\n");
             }
@@ -261,6 +258,7 @@ class DeploymentFilesTest {
             }
         }
     }
+
     /**
      * The compaction's heap goes in transparent huge pages only where the kernel gives them on
      * request (a JVM asked for them on a kernel that has them off prints a warning); the daemon's never.
@@ -268,10 +266,7 @@ class DeploymentFilesTest {
     @Test
     void launcher_givesTheCompactionHugePages_onlyWhereTheKernelOffersThem(@TempDir Path dir) throws Exception {
         Path jar = Files.writeString(dir.resolve("collector.jar"), "not run");
-        Path fakeJava = dir.resolve("jdk/bin/java");
-        Files.createDirectories(fakeJava.getParent());
-        Files.writeString(fakeJava, "#!/bin/sh\necho \"$@\"\n");
-        fakeJava.toFile().setExecutable(true);
+        Path fakeJava = fakeJava(dir.resolve("jdk"), "echo \"$@\"");
         Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
         String kernel = Files.isReadable(setting) ? Files.readString(setting) : "";
         boolean offered = kernel.contains("[always]") || kernel.contains("[madvise]");
@@ -289,14 +284,20 @@ class DeploymentFilesTest {
     @Test
     void launcher_startsRunWithSighupNotIgnored_evenUnderNohup(@TempDir Path dir) throws Exception {
         Path jar = Files.writeString(dir.resolve("collector.jar"), "not run");
-        Path fakeJava = dir.resolve("jdk/bin/java");
-        Files.createDirectories(fakeJava.getParent());
-        Files.writeString(fakeJava, "#!/bin/sh\nsed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status\n");
-        fakeJava.toFile().setExecutable(true);
+        Path fakeJava = fakeJava(dir.resolve("jdk"), "sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status");
         // trap "" HUP: what nohup does before it runs the command; the ignored disposition is inherited
         String out = launch(fakeJava, jar, new ProcessBuilder("/bin/sh", "-c", "trap '' HUP; exec /bin/sh \"$0\" run",
                 ROOT.resolve("bin/edge-collector").toString()));
         assertEquals(0, Long.parseLong(out, 16) & 1, "SIGHUP (bit 0 of SigIgn) ignored in the JVM's process: " + out);
+    }
+
+    /** A fake JDK's bin/java under jdk: a shell script running the command given. */
+    private static Path fakeJava(Path jdk, String command) throws Exception {
+        Path java = jdk.resolve("bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\n" + command + "\n");
+        java.toFile().setExecutable(true);
+        return java;
     }
 
     /** Runs the launcher (as the command given) with a fake java and jar, no class-data archive: what it printed. */
