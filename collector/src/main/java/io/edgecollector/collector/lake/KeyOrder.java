@@ -42,11 +42,6 @@ final class KeyOrder implements AutoCloseable {
             return c != 0 ? c : Long.compare(tsMicros, o.tsMicros);
         }
 
-        static Row of(Reading r) {
-            return new Row(r.sensorId(), r.metric(), micros(r.ts()), r.value(), r.unit(), r.quality(), r.topic(),
-                    micros(r.receivedAt()));
-        }
-
         boolean sameKey(Row o) {
             return tsMicros == o.tsMicros && sensorId.equals(o.sensorId) && metric.equals(o.metric);
         }
