@@ -54,71 +54,117 @@ final class KeyOrder implements AutoCloseable {
 
     private static final Quality[] QUALITIES = Quality.values();
 
+    /**
+     * Groups kept (empty) after a spill for the next run's rows of the same sensor and metric;
+     * beyond this many they are all forgotten at the next spill (a day of unique sensor ids does
+     * not fill the heap with them).
+     */
+    static final int MAX_GROUPS = 1 << 14;
+
     private final Path dir;
     private final int runRows;
-    private final List<Row> held;
-    private final Texts texts = new Texts();
+    /** sensor_id, then metric: the rows held now of that sensor and metric. */
+    private final Map<String, Map<String, Group>> groups = new HashMap<>();
+    private final List<Group> allGroups = new ArrayList<>();
+    private int held;
     private final List<Run> runs = new ArrayList<>();
 
     private record Run(Path file, int rows) {
     }
 
+    /**
+     * The rows held of one sensor and metric, in the order added (a raw file gives them in time
+     * order, mostly). Its texts are the ones its rows share: the held rows of a group take about
+     * 70 bytes each instead of 300 (their own texts were the young collections' survivors, copied
+     * and promoted again and again while a run filled), and comparing keys while merging mostly
+     * finds the same object.
+     */
+    private static final class Group {
+        final String sensorId;
+        final String metric;
+        List<Row> rows = new ArrayList<>();
+        /** Whether a row came with a ts before the one added before it. */
+        boolean outOfOrder;
+        long lastTs = Long.MIN_VALUE;
+        String unit;
+        String topic;
+
+        Group(String sensorId, String metric) {
+            this.sensorId = sensorId;
+            this.metric = metric;
+        }
+
+        void add(Row row) {
+            outOfOrder |= row.tsMicros() < lastTs;
+            lastTs = row.tsMicros();
+            rows.add(row);
+        }
+
+        /** The text the group's rows share, when it is the same as the last one seen. */
+        String unit(String u) {
+            if (u == null) {
+                return null;
+            }
+            return u.equals(unit) ? unit : (unit = u);
+        }
+
+        String topic(String t) {
+            return t.equals(topic) ? topic : (topic = t);
+        }
+
+        int compareTo(Group o) {
+            int c = sensorId.compareTo(o.sensorId);
+            return c != 0 ? c : metric.compareTo(o.metric);
+        }
+    }
+
     KeyOrder(Path dir, int runRows) {
         this.dir = dir;
         this.runRows = runRows;
-        this.held = new ArrayList<>(Math.min(runRows, 1 << 10)); // one KeyOrder per day of a multi-day compaction
     }
 
     static long micros(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
     }
 
+    private Group group(String sensorId, String metric) {
+        Map<String, Group> bySensor = groups.get(sensorId);
+        if (bySensor == null) {
+            groups.put(sensorId, bySensor = new HashMap<>());
+        }
+        Group g = bySensor.get(metric);
+        if (g == null) {
+            bySensor.put(metric, g = new Group(sensorId, metric));
+            allGroups.add(g);
+        }
+        return g;
+    }
+
     void add(Row row) throws IOException {
-        held.add(row);
-        if (held.size() >= runRows) {
+        group(row.sensorId(), row.metric()).add(row);
+        if (++held >= runRows) {
             spill();
         }
     }
 
-    /**
-     * Adds a reading's row, its texts (sensor, metric, unit, topic) shared with the rows before
-     * it that have the same: a held row then takes about 70 bytes instead of 300 (its texts
-     * were the young collections' survivors, copied and promoted again and again while a run
-     * filled), and comparing texts while sorting and spilling mostly finds the same object.
-     */
+    /** Adds a reading's row, its texts (sensor, metric, unit, topic) shared with the rows before it of its sensor and metric. */
     void add(Reading r) throws IOException {
-        add(new Row(texts.of(r.sensorId()), texts.of(r.metric()), micros(r.ts()), r.value(), texts.of(r.unit()),
-                r.quality(), texts.of(r.topic()), micros(r.receivedAt())));
-    }
-
-    /** One instance of each text seen, up to {@link #MAX} of them (a day of unique topics does not fill the heap). */
-    private static final class Texts {
-        static final int MAX = 1 << 16;
-        private final Map<String, String> seen = new HashMap<>();
-
-        String of(String s) {
-            if (s == null) {
-                return null;
-            }
-            String known = seen.get(s);
-            if (known != null) {
-                return known;
-            }
-            if (seen.size() < MAX) {
-                seen.put(s, s);
-            }
-            return s;
+        Group g = group(r.sensorId(), r.metric());
+        g.add(new Row(g.sensorId, g.metric, micros(r.ts()), r.value(), g.unit(r.unit()), r.quality(), g.topic(r.topic()),
+                micros(r.receivedAt())));
+        if (++held >= runRows) {
+            spill();
         }
     }
 
     /** Rows held in memory now. */
     int held() {
-        return held.size();
+        return held;
     }
 
     /** Sorts the rows held and writes them to disk as one run (a compaction of several days shares one budget). */
     void spillHeld() throws IOException {
-        if (!held.isEmpty()) {
+        if (held > 0) {
             spill();
         }
     }
@@ -128,9 +174,48 @@ final class KeyOrder implements AutoCloseable {
         return runs.size();
     }
 
+    /** Groups known now, held rows or not (bounded by {@link #MAX_GROUPS} after a spill). */
+    int groups() {
+        return allGroups.size();
+    }
+
+    /**
+     * The rows held, in key order, stably (of rows with the same key, the one added first comes
+     * first), as {@code rows.sort(Row.BY_KEY)} would give them, without comparing rows: the few
+     * groups are put in order, and a group's rows, added in time order from a raw file that is in
+     * order of receipt, are sorted by ts only when they are not in order already. Comparing rows
+     * (two strings each time) was a fifth of the reading thread of a 1M-line day (JFR). The
+     * groups are emptied; beyond {@link #MAX_GROUPS} they are forgotten.
+     */
+    private List<Row> takeSorted() {
+        List<Group> ordered = new ArrayList<>();
+        for (Group g : allGroups) {
+            if (!g.rows.isEmpty()) {
+                ordered.add(g);
+            }
+        }
+        ordered.sort(Group::compareTo);
+        List<Row> rows = new ArrayList<>(held);
+        for (Group g : ordered) {
+            if (g.outOfOrder) {
+                g.rows.sort(BY_TS); // stable
+            }
+            rows.addAll(g.rows);
+            g.rows = new ArrayList<>();
+            g.outOfOrder = false;
+            g.lastTs = Long.MIN_VALUE;
+        }
+        held = 0;
+        if (allGroups.size() > MAX_GROUPS) {
+            groups.clear();
+            allGroups.clear();
+        }
+        return rows;
+    }
+
     /** Hands every row over in key order, then forgets them. */
     void drain(Sink sink) throws IOException {
-        sortByKey(held);
+        List<Row> newest = takeSorted();
         PriorityQueue<Cursor> queue = new PriorityQueue<>(Comparator.comparing((Cursor c) -> c.row, Row.BY_KEY)
                 .thenComparingInt(c -> c.run));
         List<Cursor> open = new ArrayList<>();
@@ -138,7 +223,7 @@ final class KeyOrder implements AutoCloseable {
             for (int i = 0; i < runs.size(); i++) {
                 open.add(Cursor.file(runs.get(i).file(), runs.get(i).rows(), i));
             }
-            open.add(Cursor.memory(held, runs.size())); // the newest rows: the last run
+            open.add(Cursor.memory(newest, runs.size())); // the newest rows: the last run
             for (Cursor c : open) {
                 if (c.advance()) {
                     queue.add(c);
@@ -158,7 +243,6 @@ final class KeyOrder implements AutoCloseable {
             for (Cursor c : open) {
                 c.close();
             }
-            held.clear();
         }
     }
 
@@ -238,67 +322,24 @@ final class KeyOrder implements AutoCloseable {
         }
     }
 
-    /**
-     * Puts the rows in key order, stably (of rows with the same key, the one added first comes
-     * first), as {@code rows.sort(Row.BY_KEY)} does, without comparing rows: they are grouped by
-     * sensor and metric, the few groups are put in order, and a group's rows, which come in
-     * time order from a raw file that is in order of receipt, are sorted by ts only when they
-     * are not in order already. Comparing rows (two strings each time) was a fifth of the reading
-     * thread of a 1M-line day (JFR).
-     */
-    static void sortByKey(List<Row> rows) {
-        Map<String, Map<String, List<Row>>> bySensor = new HashMap<>();
-        for (Row r : rows) {
-            bySensor.computeIfAbsent(r.sensorId(), k -> new HashMap<>())
-                    .computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
-        }
-        List<String> sensors = new ArrayList<>(bySensor.keySet());
-        sensors.sort(null);
-        int i = 0;
-        for (String sensor : sensors) {
-            Map<String, List<Row>> byMetric = bySensor.get(sensor);
-            List<String> metrics = new ArrayList<>(byMetric.keySet());
-            metrics.sort(null);
-            for (String metric : metrics) {
-                List<Row> group = byMetric.get(metric);
-                if (!inTimeOrder(group)) {
-                    group.sort(BY_TS); // stable
-                }
-                for (Row r : group) {
-                    rows.set(i++, r);
-                }
-            }
-        }
-    }
-
     private static final Comparator<Row> BY_TS = Comparator.comparingLong(Row::tsMicros);
 
-    private static boolean inTimeOrder(List<Row> group) {
-        for (int i = 1; i < group.size(); i++) {
-            if (group.get(i).tsMicros() < group.get(i - 1).tsMicros()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void spill() throws IOException {
-        sortByKey(held);
+        List<Row> run = takeSorted();
         Path file = dir.resolve("run-" + runs.size());
         // the run is built in memory (about 1.5 MB for 50,000 rows) and written at once: through a
         // BufferedOutputStream every writeLong was a synchronized call
         RunBytes bytes = new RunBytes();
         DataOutputStream out = new DataOutputStream(bytes);
         Row previous = null;
-        for (Row r : held) {
+        for (Row r : run) {
             write(out, r, previous);
             previous = r;
         }
         try (OutputStream f = Files.newOutputStream(file)) {
             f.write(bytes.buf, 0, bytes.count);
         }
-        runs.add(new Run(file, held.size()));
-        held.clear();
+        runs.add(new Run(file, run.size()));
     }
 
     /** A growing byte array, without ByteArrayOutputStream's locking. */
@@ -453,6 +494,8 @@ final class KeyOrder implements AutoCloseable {
             Files.deleteIfExists(run.file());
         }
         runs.clear();
-        held.clear();
+        groups.clear();
+        allGroups.clear();
+        held = 0;
     }
 }

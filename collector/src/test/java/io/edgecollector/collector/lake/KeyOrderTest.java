@@ -1,9 +1,9 @@
 package io.edgecollector.collector.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecollector.collector.parse.Quality;
 import io.edgecollector.collector.parse.Reading;
@@ -40,16 +40,24 @@ class KeyOrderTest {
     }
 
     @Test
-    void sortByKey_givesTheOrderOfAStableSortByKey() {
+    void drain_withoutSpilling_givesTheOrderOfAStableSortByKey(@TempDir Path dir) throws Exception {
         for (long seed = 0; seed < 20; seed++) {
             List<KeyOrder.Row> rows = rows(5_000, seed);
             List<KeyOrder.Row> expected = new ArrayList<>(rows);
             expected.sort(KeyOrder.Row.BY_KEY); // List.sort is stable
+            List<KeyOrder.Row> out = new ArrayList<>();
 
-            KeyOrder.sortByKey(rows);
+            try (KeyOrder order = new KeyOrder(dir, 1 << 20)) {
+                for (KeyOrder.Row r : rows) {
+                    order.add(r);
+                }
+                order.drain((row, duplicate) -> out.add(row));
+                assertEquals(0, order.spilledRuns());
+            }
 
-            for (int i = 0; i < rows.size(); i++) {
-                assertSame(expected.get(i), rows.get(i), "row " + i + " of seed " + seed);
+            assertEquals(expected.size(), out.size());
+            for (int i = 0; i < out.size(); i++) {
+                assertSame(expected.get(i), out.get(i), "row " + i + " of seed " + seed);
             }
         }
     }
@@ -84,7 +92,7 @@ class KeyOrderTest {
     }
 
     @Test
-    void readingsAdded_shareOneInstanceOfEachText_andKeepTheirValues(@TempDir Path dir) throws Exception {
+    void readingsAdded_shareTheTextsOfTheirSensorAndMetric_andKeepTheirValues(@TempDir Path dir) throws Exception {
         List<KeyOrder.Row> out = new ArrayList<>();
         try (KeyOrder order = new KeyOrder(dir, 1_000)) {
             order.add(reading("s1", 2, "C"));
@@ -97,7 +105,6 @@ class KeyOrderTest {
         assertEquals(List.of(1_764_634_601_000_000L, 1_764_634_602_000_000L, 1_764_634_601_000_000L),
                 out.stream().map(KeyOrder.Row::tsMicros).toList());
         assertSame(out.get(0).sensorId(), out.get(1).sensorId());
-        assertSame(out.get(0).metric(), out.get(2).metric());
         assertSame(out.get(0).unit(), out.get(1).unit());
         assertSame(out.get(0).topic(), out.get(1).topic());
         assertEquals("sensors/s2/temperature", out.get(2).topic());
@@ -105,24 +112,22 @@ class KeyOrderTest {
     }
 
     @Test
-    void beyondTheTextsItShares_readingsKeepTheirOwnTexts(@TempDir Path dir) throws Exception {
-        List<KeyOrder.Row> out = new ArrayList<>();
-        try (KeyOrder order = new KeyOrder(dir, 1 << 20)) {
-            for (int i = 0; i < (1 << 16) / 2; i++) { // sensor and topic: two texts each, metric and unit shared
-                order.add(reading("filler-" + i, 0, "C"));
+    void beyondTheGroupsItKeeps_theyAreForgottenAtTheNextSpill_andNoRowIsLost(@TempDir Path dir) throws Exception {
+        int sensors = 2 * KeyOrder.MAX_GROUPS;
+        List<String> out = new ArrayList<>();
+        try (KeyOrder order = new KeyOrder(dir, 1_000)) {
+            for (int i = 0; i < sensors; i++) { // a sensor id never seen again: one group each
+                order.add(reading(String.format("filler-%06d", i), 0, "C"));
             }
-            order.add(reading("zz", 1, "C"));
+            assertTrue(order.groups() <= KeyOrder.MAX_GROUPS + 1_000,
+                    order.groups() + " groups kept after " + order.spilledRuns() + " spills");
             order.add(reading("zz", 2, "C"));
-            order.drain((row, duplicate) -> {
-                if (row.sensorId().equals("zz")) {
-                    out.add(row);
-                }
-            });
+            order.add(reading("zz", 1, "C"));
+            order.drain((row, duplicate) -> out.add(row.sensorId() + "@" + row.tsMicros()));
         }
 
-        assertEquals(2, out.size());
-        assertEquals(out.get(0).sensorId(), out.get(1).sensorId());
-        assertNotSame(out.get(0).sensorId(), out.get(1).sensorId(), "the table is full: no new text is kept");
-        assertSame(out.get(0).metric(), out.get(1).metric(), "texts seen before it filled are still shared");
+        assertEquals(sensors + 2, out.size());
+        assertEquals("filler-000000@1764634600000000", out.get(0));
+        assertEquals(List.of("zz@1764634601000000", "zz@1764634602000000"), out.subList(sensors, sensors + 2));
     }
 }
