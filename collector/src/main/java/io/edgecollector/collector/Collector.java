@@ -18,6 +18,7 @@ import io.edgecollector.collector.lifecycle.Lifecycle;
 import io.edgecollector.collector.lifecycle.Supervisor;
 import io.edgecollector.collector.metrics.Metrics;
 import io.edgecollector.collector.parse.PayloadDecoder;
+import io.edgecollector.collector.parse.TopicTemplate;
 import io.edgecollector.collector.postgres.Database;
 import io.edgecollector.collector.postgres.PostgresLoader;
 import io.edgecollector.collector.rawlog.RawLog;
@@ -117,7 +118,8 @@ public final class Collector implements AutoCloseable {
             throw new ConfigException("TLS files (" + Setting.CA_FILE.key() + ", " + Setting.CLIENT_CERT.key() + ", "
                     + Setting.CLIENT_KEY.key() + "): " + e.getMessage(), e);
         }
-        this.warmup = new Warmup(decoder, processor, ingestor::hasReceived, this::brokerFirst);
+        this.warmup = new Warmup(decoder, processor, TopicTemplate.of(config.topicTemplate()), ingestor::hasReceived,
+                this::brokerFirst);
         this.sparkplug = path.sparkplug();
         sparkplug.reportTo(metrics);
         sparkplug.writeSnapshots();

@@ -3,6 +3,7 @@ package io.edgecollector.collector.ingest;
 import io.edgecollector.collector.lifecycle.Component;
 import io.edgecollector.collector.parse.MappedMessage;
 import io.edgecollector.collector.parse.PayloadDecoder;
+import io.edgecollector.collector.parse.TopicTemplate;
 import io.edgecollector.collector.rawlog.LineSource;
 import io.edgecollector.collector.rawlog.RawLine;
 import io.edgecollector.collector.rawlog.RawLineCodec;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Warmup implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
-    static final int MESSAGES = 30_000;
+    static final int MESSAGES = 100_000;
 
     /** Waits until the warm-up may take the CPU. */
     public interface Gate {
@@ -38,11 +39,17 @@ public final class Warmup implements Component {
     private final Thread thread;
     private volatile boolean stopped;
 
-    public Warmup(PayloadDecoder decoder, MessageProcessor processor, BooleanSupplier trafficStarted, Gate gate) {
+    /**
+     * @param template the configured topic template: most synthetic messages come on topics it
+     *                 matches, as real ones do (a warm-up whose topics never matched had its
+     *                 compiled mapping thrown away at the first real message)
+     */
+    public Warmup(PayloadDecoder decoder, MessageProcessor processor, TopicTemplate template,
+                  BooleanSupplier trafficStarted, Gate gate) {
         this.thread = new Thread(() -> {
             try {
                 gate.await();
-                run(decoder, processor, MESSAGES, () -> stopped || trafficStarted.getAsBoolean());
+                run(decoder, processor, template, MESSAGES, () -> stopped || trafficStarted.getAsBoolean());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -74,44 +81,155 @@ public final class Warmup implements Component {
         }
     }
 
-    /** Processes n synthetic messages; returns how many readings they gave (so none of it is dead code). */
-    static long run(PayloadDecoder decoder, MessageProcessor processor, int n, BooleanSupplier trafficStarted) {
+    /** Messages run on one thread; the next ones run on a fresh thread (see {@link #run}). */
+    static final int CHUNK = 10_000;
+
+    /**
+     * Processes n synthetic messages; returns how many readings they gave (so none of it is dead
+     * code). They run CHUNK at a time, each chunk on a thread of its own: intake parses on its
+     * own thread, where Jackson's per-thread buffers are new, and a warm-up that ran on one
+     * thread only had never taken that path once compiled (JFR: the first real message trapped
+     * in the compiled parser, which was compiled again during the first burst).
+     */
+    static long run(PayloadDecoder decoder, MessageProcessor processor, TopicTemplate template, int n,
+                    BooleanSupplier trafficStarted) {
         long started = System.nanoTime();
-        long readings = 0;
+        long[] readings = {0};
+        boolean[] more = {true};
+        for (int from = 0; from < n && more[0]; from += CHUNK) {
+            int first = from;
+            int end = Math.min(n, from + CHUNK);
+            Thread chunk = new Thread(() -> more[0] = run(decoder, processor, template, first, end, trafficStarted, readings),
+                    "collector-warm-up-" + from / CHUNK);
+            chunk.setDaemon(true);
+            chunk.setPriority(Thread.MIN_PRIORITY);
+            chunk.start();
+            try {
+                chunk.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return readings[0];
+            }
+        }
+        LOG.debug("event=warmed_up readings={} ms={}", readings[0], (System.nanoTime() - started) / 1_000_000);
+        return readings[0];
+    }
+
+    /** Messages [from, end); false when it stopped early (traffic started, or the path failed). */
+    private static boolean run(PayloadDecoder decoder, MessageProcessor processor, TopicTemplate template, int from,
+                               int end, BooleanSupplier trafficStarted, long[] readings) {
         try {
-            for (int i = 0; i < n && (i % 256 != 0 || !trafficStarted.getAsBoolean()); i++) {
+            for (int i = from; i < end; i++) {
+                if (i % 256 == 0 && trafficStarted.getAsBoolean()) {
+                    return false;
+                }
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                String topic = "warm-up/sensor-" + (i % 7) + "/temperature";
+                String topic = i % 4 == 3 ? "warm-up/sensor-" + (i % 7) + "/temperature"
+                        : template.example("Sensor " + (i % 7), i % 3 == 0 ? "temperature" : "co2");
                 byte[] payload = payload(i, now).getBytes(StandardCharsets.UTF_8);
                 Ingestor.Outcome outcome = Ingestor.process(decoder, processor, topic, payload, 1, now);
                 MappedMessage mapped = outcome.result();
-                readings += mapped.readings().size();
+                readings[0] += mapped.readings().size();
                 String error = mapped.rejections().isEmpty() ? null : String.join("; ", mapped.rejections());
                 RawLine line = RawLineCodec.encode(now, topic, 1, false, payload, outcome.json(), error);
                 RawLineCodec.identity(line.bytes(), 0, line.bytes().length);
-                readings += LineSource.process(processor, line.bytes(), 0, line.bytes().length - 1, null, 0)
+                readings[0] += LineSource.process(processor, line.bytes(), 0, line.bytes().length - 1, null, 0)
                         .result().readings().size();
             }
-            LOG.debug("event=warmed_up messages={} readings={} ms={}", n, readings, (System.nanoTime() - started) / 1_000_000);
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.debug("event=warm_up_stopped cause=\"{}\"", e.toString());
+            return false;
         }
-        return readings;
     }
 
-    private static String payload(int i, Instant now) {
+    private static final String[] IDS = {"sensor_id", "device_id", "sensor", "id"};
+    private static final String[] METRICS = {"metric", "type"};
+
+    /**
+     * The shapes intake meets, most of them the plain objects real sensors send, with the field
+     * names the mapper knows in turn, timestamps as text, epoch milliseconds and seconds, values
+     * of every numeric form, and now and then a field the parser has not seen (its symbol table
+     * then misses, as it does for each new site's names). A warm-up that only ever saw a few names and one
+     * number form had its compiled parser thrown away at the first real message (JFR: the
+     * unstable_if traps in Jackson's name lookup and number parsing), and the first burst paid
+     * the compiling again.
+     */
+    static String payload(int i, Instant now) {
         double value = 20 + (i % 100) * 0.1;
-        return switch (i % 5) {
-            case 0 -> String.format(Locale.ROOT, "{\"sensor_id\":\"sensor-%d\",\"metric\":\"temperature\",\"ts\":\"%s\","
-                    + "\"value\":%.2f,\"unit\":\"C\",\"location\":{\"lat\":48.1,\"lng\":11.6}}", i % 7, now, value);
-            case 1 -> String.format(Locale.ROOT, "{\"device_id\":\"room-%d\",\"ts\":%d,\"temperature\":%.2f,"
+        int shape = i % 10;
+        if (shape < 6) {
+            return plain(i, now, value);
+        }
+        return switch (shape) {
+            case 6 -> String.format(Locale.ROOT, "{\"device_id\":\"room-%d\",\"ts\":%d,\"temperature\":%.2f,"
                     + "\"humidity\":%.1f,\"co2\":%d}", i % 3, now.toEpochMilli(), value, value * 2, 400 + i % 50);
-            case 2 -> String.format(Locale.ROOT, "[{\"sensor_id\":\"s-%d\",\"metric\":\"pressure\",\"ts\":%d,\"value\":%.1f},"
+            case 7 -> String.format(Locale.ROOT, "[{\"sensor_id\":\"s-%d\",\"metric\":\"pressure\",\"ts\":%d,\"value\":%.1f},"
                     + "{\"sensor_id\":\"s-%d\",\"metric\":\"pressure\",\"ts\":%d,\"value\":null}]",
                     i % 5, now.getEpochSecond(), 1000 + value, i % 5, now.getEpochSecond());
-            case 3 -> String.format(Locale.ROOT, "%.3f", value);
-            default -> i % 10 == 4 ? "{\"sensor_id\":\"broken\"" : String.format(Locale.ROOT,
+            case 8 -> String.format(Locale.ROOT, "%.3f", value);
+            default -> i % 20 == 9 ? "{\"sensor_id\":\"broken\"" : String.format(Locale.ROOT,
                     "{\"sensor_id\":\"s\",\"metric\":\"m\",\"ts\":\"%s\",\"value\":\"%.1f\"}", now, value);
+        };
+    }
+
+    /** A plain object: one reading, its names and forms varying with i. */
+    private static String plain(int i, Instant now, double value) {
+        StringBuilder b = new StringBuilder(200).append('{');
+        b.append('"').append(IDS[(i / 10) % IDS.length]).append("\":\"Sensor ").append(i % 7).append("\",");
+        b.append('"').append(METRICS[(i / 40) % METRICS.length]).append("\":\"").append(i % 3 == 0 ? "temperature" : "co2")
+                .append("\",");
+        b.append("\"value\":").append(number(i, value)).append(',');
+        if (i % 4 != 3) {
+            b.append("\"unit\":\"").append(i % 2 == 0 ? "C" : "ppm").append("\",");
+        }
+        switch ((i / 7) % 3) {
+            case 0 -> b.append("\"location\":{\"lat\":").append(coordinate(i + 1, 90)).append(",\"lng\":")
+                    .append(coordinate(i + 2, 180)).append("},");
+            case 1 -> b.append("\"latitude\":").append(coordinate(i + 3, 90)).append(",\"longitude\":")
+                    .append(coordinate(i + 4, 180)).append(',');
+            default -> { }
+        }
+        if (i % 3 == 1) { // a name the parser has not seen (short, medium or long), as a new site's first messages have
+            String[] names = {"x", "extra_", "calibration_offset_"};
+            String[] values = {"1", "\"v\"", "true", "false", "0"};
+            b.append('"').append(names[(i / 3) % names.length]).append(i % 4_001).append("\":")
+                    .append(values[(i / 3) % values.length]).append(',');
+        }
+        switch ((i / 3) % 3) {
+            case 0 -> b.append("\"ts\":\"").append(now).append('"');
+            case 1 -> b.append("\"timestamp\":").append(now.toEpochMilli());
+            default -> b.append("\"time\":").append(now.getEpochSecond()).append('.').append(i % 1000);
+        }
+        return b.append('}').toString();
+    }
+
+    /**
+     * A value in one of the forms numbers take, starting with every digit in turn (the parser
+     * branches on a number's first character): decimals of a few or many digits, integers,
+     * zero point something, negatives, exponents.
+     */
+    static String number(int i, double value) {
+        double spread = (i * 7_919L % 100_000) / 100.0; // 0.00 to 999.99, every leading digit
+        return switch (i % 7) {
+            case 0 -> String.format(Locale.ROOT, "%.2f", spread);
+            case 1 -> Long.toString(i * 7_919L % 100_000);
+            case 2 -> Double.toString(-spread / 3);
+            case 3 -> String.format(Locale.ROOT, "%.3e", spread * 1e-4);
+            case 4 -> Double.toString(spread * Math.PI * 1e6);
+            case 5 -> Double.toString(spread / 1_000);
+            default -> String.format(Locale.ROOT, "%.1f", value);
+        };
+    }
+
+    /** A coordinate within plus or minus limit, in one of the number forms, every leading digit in turn. */
+    static String coordinate(int i, int limit) {
+        double c = (i * 7_919L % (limit * 100L)) / 100.0;
+        return switch (i % 4) {
+            case 0 -> String.format(Locale.ROOT, "%.2f", c);
+            case 1 -> Long.toString((long) c);
+            case 2 -> Double.toString(-c / 3);
+            default -> Double.toString(c / 1_000 * Math.PI);
         };
     }
 }

@@ -21,6 +21,30 @@ public final class TopicTemplate {
         return new TopicTemplate(template == null ? "" : template);
     }
 
+    /**
+     * A topic this template matches, carrying these ids where it has their placeholders ('+'
+     * levels get "x", a final '#' one more level); with no template, a topic of the two ids.
+     */
+    public String example(String sensorId, String metric) {
+        if (levels.length == 0) {
+            return sensorId + "/" + metric;
+        }
+        StringBuilder topic = new StringBuilder();
+        for (String level : levels) {
+            if (!topic.isEmpty()) {
+                topic.append('/');
+            }
+            topic.append(switch (level) {
+                case "{sensor_id}" -> sensorId;
+                case "{metric}" -> metric;
+                case "+" -> "x";
+                case "#" -> "more";
+                default -> level;
+            });
+        }
+        return topic.toString();
+    }
+
     /** A match with neither id: no allocation for templates that carry none. */
     private static final Optional<Ids> NO_IDS = Optional.of(new Ids(null, null));
 

@@ -64,4 +64,17 @@ class TopicTemplateTest {
         }
         assertTrue(matched > 10_000 && matched < 90_000, "matched " + matched);
     }
+
+    @Test
+    void example_isATopicTheTemplateMatches_carryingTheIds() {
+        for (String template : new String[] {"sensors/{sensor_id}/{metric}", "site/+/{metric}/{sensor_id}/#",
+                "devices/{sensor_id}", "plant/line-1/#"}) {
+            TopicTemplate t = TopicTemplate.of(template);
+            String topic = t.example("Sensor 7", "co2");
+            TopicTemplate.Ids ids = t.match(topic).orElseThrow(() -> new AssertionError(template + " does not match " + topic));
+            assertEquals(template.contains("{sensor_id}") ? "Sensor 7" : null, ids.sensorId(), topic);
+            assertEquals(template.contains("{metric}") ? "co2" : null, ids.metric(), topic);
+        }
+        assertEquals("Sensor 7/co2", TopicTemplate.of("").example("Sensor 7", "co2"));
+    }
 }
