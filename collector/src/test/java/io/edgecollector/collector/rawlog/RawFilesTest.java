@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,5 +30,48 @@ class RawFilesTest {
         }
         assertEquals(List.of(dir.resolve("raw_20261202.jsonl"), dir.resolve("raw_20261203.jsonl")), RawFiles.list(dir, ""));
         assertEquals(List.of(dir.resolve("raw_20261202_b.jsonl")), RawFiles.list(dir, "b"));
+    }
+
+    /** The directory's time as a quiet directory has it: a minute before now. */
+    private static void settle(Path dir) throws Exception {
+        Files.setLastModifiedTime(dir, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    }
+
+    @Test
+    void aListingIsGivenAgain_whileTheSettledDirectoryKeepsItsTime_andTakenAgainWhenAnEntryChanges(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("raw_20261202.jsonl"), "{}\n");
+        settle(dir);
+        assertEquals(List.of(dir.resolve("raw_20261202.jsonl")), RawFiles.list(dir, null));
+
+        // a file added while the directory's time is put back (no file system does this by itself):
+        // the listing kept is given, which shows it is kept
+        FileTime before = Files.getLastModifiedTime(dir);
+        Files.writeString(dir.resolve("raw_20261203.jsonl"), "{}\n");
+        Files.setLastModifiedTime(dir, before);
+        assertEquals(List.of(dir.resolve("raw_20261202.jsonl")), RawFiles.list(dir, null));
+
+        // any real change moves the directory's time: created, removed, renamed
+        Files.writeString(dir.resolve("raw_20261204.jsonl"), "{}\n");
+        assertEquals(3, RawFiles.list(dir, null).size());
+        settle(dir);
+        assertEquals(3, RawFiles.list(dir, null).size());
+        Files.delete(dir.resolve("raw_20261202.jsonl"));
+        assertEquals(List.of(dir.resolve("raw_20261203.jsonl"), dir.resolve("raw_20261204.jsonl")), RawFiles.list(dir, null));
+        settle(dir);
+        RawFiles.list(dir, null);
+        Files.move(dir.resolve("raw_20261203.jsonl"), dir.resolve("raw_20261203.jsonl.gz"));
+        assertEquals(List.of(dir.resolve("raw_20261204.jsonl")), RawFiles.list(dir, null));
+    }
+
+    @Test
+    void aDirectoryChangedJustBeforeItWasListed_isListedAgainEachTime(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("raw_20261202.jsonl"), "{}\n");
+        assertEquals(1, RawFiles.list(dir, null).size());
+        // within the same timestamp as the listing's (a coarse clock): not visible in the time
+        FileTime before = Files.getLastModifiedTime(dir);
+        Files.writeString(dir.resolve("raw_20261203.jsonl"), "{}\n");
+        Files.setLastModifiedTime(dir, before);
+        assertEquals(2, RawFiles.list(dir, null).size(), "a recent time is not trusted");
     }
 }
