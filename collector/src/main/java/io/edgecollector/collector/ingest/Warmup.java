@@ -99,6 +99,7 @@ public final class Warmup implements Component {
         for (int from = 0; from < n && more[0]; from += CHUNK) {
             int first = from;
             int end = Math.min(n, from + CHUNK);
+            more[0] = false; // unless the chunk runs to its end (an Error on it stops the warm-up too)
             Thread chunk = new Thread(() -> more[0] = run(decoder, processor, template, first, end, trafficStarted, readings),
                     "collector-warm-up-" + from / CHUNK);
             chunk.setDaemon(true);
@@ -124,8 +125,11 @@ public final class Warmup implements Component {
                     return false;
                 }
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                String topic = i % 4 == 3 ? "warm-up/sensor-" + (i % 7) + "/temperature"
-                        : template.example("Sensor " + (i % 7), i % 3 == 0 ? "temperature" : "co2");
+                String topic = "warm-up/sensor-" + (i % 7) + "/temperature";
+                if (i % 4 != 3) {
+                    String matching = template.example("Sensor " + (i % 7), i % 3 == 0 ? "temperature" : "co2");
+                    topic = processor.isStateful(matching) ? topic : matching; // a Sparkplug template: no state touched
+                }
                 byte[] payload = payload(i, now).getBytes(StandardCharsets.UTF_8);
                 Ingestor.Outcome outcome = Ingestor.process(decoder, processor, topic, payload, 1, now);
                 MappedMessage mapped = outcome.result();

@@ -29,20 +29,17 @@ public final class TopicTemplate {
         if (levels.length == 0) {
             return sensorId + "/" + metric;
         }
-        StringBuilder topic = new StringBuilder();
-        for (String level : levels) {
-            if (!topic.isEmpty()) {
-                topic.append('/');
-            }
-            topic.append(switch (level) {
+        String[] topic = new String[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            topic[i] = switch (levels[i]) {
                 case "{sensor_id}" -> sensorId;
                 case "{metric}" -> metric;
                 case "+" -> "x";
                 case "#" -> "more";
-                default -> level;
-            });
+                default -> levels[i];
+            };
         }
-        return topic.toString();
+        return String.join("/", topic);
     }
 
     /** A match with neither id: no allocation for templates that carry none. */

@@ -100,8 +100,11 @@ public final class RawFiles {
         return f.getFileName().toString().endsWith(".gz");
     }
 
-    /** A directory's raw files, its modification time before they were listed, and when they were. */
-    private record Listing(FileTime modified, long listedAtMillis, List<Path> files) {
+    /**
+     * A directory's raw files, its modification time before they were listed, and when they were
+     * (wall clock, to compare with that time; the monotonic clock, for the listing's age).
+     */
+    private record Listing(FileTime modified, long listedAtMillis, long listedAtNanos, List<Path> files) {
     }
 
     private static final Map<Path, Listing> LISTINGS = new ConcurrentHashMap<>();
@@ -120,21 +123,21 @@ public final class RawFiles {
      */
     private static List<Path> all(Path dir) {
         long now = System.currentTimeMillis(); // before the directory's time is read
+        long nowNanos = System.nanoTime();
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(dir, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            LISTINGS.remove(dir);
-            return List.of();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read raw directory " + dir, e);
+            LISTINGS.remove(dir);
+            return List.of(); // not there, or not readable: no raw files, as Files.isDirectory says
         }
         if (!attributes.isDirectory()) {
             return List.of();
         }
         FileTime modified = attributes.lastModifiedTime();
         Listing known = LISTINGS.get(dir);
-        if (known != null && known.modified().equals(modified) && now - known.listedAtMillis() < MAX_AGE_MILLIS
+        if (known != null && known.modified().equals(modified)
+                && nowNanos - known.listedAtNanos() < MAX_AGE_MILLIS * 1_000_000L
                 && modified.toMillis() < known.listedAtMillis() - SETTLED_MILLIS) {
             return known.files();
         }
@@ -149,7 +152,7 @@ public final class RawFiles {
         if (LISTINGS.size() >= 64) {
             LISTINGS.clear(); // a process lists one or two directories; tests, many
         }
-        LISTINGS.put(dir, new Listing(modified, now, files));
+        LISTINGS.put(dir, new Listing(modified, now, nowNanos, files));
         return files;
     }
 

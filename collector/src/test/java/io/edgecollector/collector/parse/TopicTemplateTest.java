@@ -68,7 +68,7 @@ class TopicTemplateTest {
     @Test
     void example_isATopicTheTemplateMatches_carryingTheIds() {
         for (String template : new String[] {"sensors/{sensor_id}/{metric}", "site/+/{metric}/{sensor_id}/#",
-                "devices/{sensor_id}", "plant/line-1/#"}) {
+                "devices/{sensor_id}", "plant/line-1/#", "/sensors/{sensor_id}/{metric}", "/", "a//{metric}"}) {
             TopicTemplate t = TopicTemplate.of(template);
             String topic = t.example("Sensor 7", "co2");
             TopicTemplate.Ids ids = t.match(topic).orElseThrow(() -> new AssertionError(template + " does not match " + topic));
