@@ -60,11 +60,16 @@ public final class RawFiles {
 
     /** Uncompressed raw files in the directory, oldest day first; only the given instance's when it is not null. */
     public static List<Path> list(Path dir, String instanceId) {
-        return all(dir).stream()
-                .filter(f -> !isCompressed(f))
-                .filter(f -> instanceId == null || instanceId.equals(instanceOf(f)))
-                .toList();
+        Listing listing = listing(dir);
+        return listing.byInstance().computeIfAbsent(instanceId == null ? EVERY_INSTANCE : instanceId,
+                k -> listing.files().stream()
+                        .filter(f -> !isCompressed(f))
+                        .filter(f -> instanceId == null || instanceId.equals(instanceOf(f)))
+                        .toList());
     }
+
+    /** The key of list's answer for every instance (the map takes no null). */
+    private static final String EVERY_INSTANCE = "\0every instance";
 
     /** Every instance's raw files of one day, compressed (.jsonl.gz) or not, in name order. */
     public static List<Path> ofDay(Path dir, LocalDate day) {
@@ -104,8 +109,14 @@ public final class RawFiles {
      * A directory's raw files, its modification time before they were listed, and when they were
      * (wall clock, to compare with that time; the monotonic clock, for the listing's age).
      */
-    private record Listing(FileTime modified, long listedAtMillis, long listedAtNanos, List<Path> files) {
+    private record Listing(FileTime modified, long listedAtMillis, long listedAtNanos, List<Path> files,
+                           Map<String, List<Path>> byInstance) {
+        Listing(FileTime modified, long listedAtMillis, long listedAtNanos, List<Path> files) {
+            this(modified, listedAtMillis, listedAtNanos, files, new ConcurrentHashMap<>());
+        }
     }
+
+    private static final Listing NONE = new Listing(FileTime.fromMillis(0), 0, 0, List.of());
 
     private static final Map<Path, Listing> LISTINGS = new ConcurrentHashMap<>();
     /** Longer than any file system's timestamp granularity (FAT's is 2 s). */
@@ -122,6 +133,11 @@ public final class RawFiles {
      * renamed or removed after it gets a later time. At most MAX_AGE_MILLIS old in any case.
      */
     private static List<Path> all(Path dir) {
+        return listing(dir).files();
+    }
+
+    /** The directory's raw files as {@link #all} gives them, with list's answers per instance kept beside them. */
+    private static Listing listing(Path dir) {
         long now = System.currentTimeMillis(); // before the directory's time is read
         long nowNanos = System.nanoTime();
         BasicFileAttributes attributes;
@@ -129,31 +145,32 @@ public final class RawFiles {
             attributes = Files.readAttributes(dir, BasicFileAttributes.class);
         } catch (IOException e) {
             LISTINGS.remove(dir);
-            return List.of(); // not there, or not readable: no raw files, as Files.isDirectory says
+            return NONE; // not there, or not readable: no raw files, as Files.isDirectory says
         }
         if (!attributes.isDirectory()) {
-            return List.of();
+            return NONE;
         }
         FileTime modified = attributes.lastModifiedTime();
         Listing known = LISTINGS.get(dir);
         if (known != null && known.modified().equals(modified)
                 && nowNanos - known.listedAtNanos() < MAX_AGE_MILLIS * 1_000_000L
                 && modified.toMillis() < known.listedAtMillis() - SETTLED_MILLIS) {
-            return known.files();
+            return known;
         }
         List<Path> files;
         try (Stream<Path> entries = Files.list(dir)) {
             files = entries.filter(f -> dayOf(f) != null).sorted().toList();
         } catch (NoSuchFileException e) {
-            return List.of();
+            return NONE;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list raw directory " + dir, e);
         }
         if (LISTINGS.size() >= 64) {
             LISTINGS.clear(); // a process lists one or two directories; tests, many
         }
-        LISTINGS.put(dir, new Listing(modified, now, nowNanos, files));
-        return files;
+        Listing listing = new Listing(modified, now, nowNanos, files);
+        LISTINGS.put(dir, listing);
+        return listing;
     }
 
     /**

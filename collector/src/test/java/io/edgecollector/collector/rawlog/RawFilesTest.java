@@ -62,6 +62,15 @@ class RawFilesTest {
         RawFiles.list(dir, null);
         Files.move(dir.resolve("raw_20261203.jsonl"), dir.resolve("raw_20261203.jsonl.gz"));
         assertEquals(List.of(dir.resolve("raw_20261204.jsonl")), RawFiles.list(dir, null));
+
+        // each instance's answer is kept with the listing, and goes with it
+        settle(dir);
+        assertEquals(List.of(dir.resolve("raw_20261204.jsonl")), RawFiles.list(dir, ""));
+        assertEquals(List.of(), RawFiles.list(dir, "line-2"));
+        Files.writeString(dir.resolve("raw_20261204_line-2.jsonl"), "{}\n");
+        assertEquals(List.of(dir.resolve("raw_20261204_line-2.jsonl")), RawFiles.list(dir, "line-2"));
+        assertEquals(List.of(dir.resolve("raw_20261204.jsonl")), RawFiles.list(dir, ""));
+        assertEquals(2, RawFiles.list(dir, null).size());
     }
 
     @Test
