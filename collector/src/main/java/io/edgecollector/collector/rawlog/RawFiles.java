@@ -127,10 +127,14 @@ public final class RawFiles {
     /**
      * The directory's raw files in name order. The loader and the alert thread ask on every pass
      * (a directory listing, sorted, about 2 us per message at 2,000 msg/s: async-profiler), so a
-     * listing is kept and given again while the directory's modification time is the one it had
-     * before the listing, provided that time was at least SETTLED_MILLIS older than the listing
-     * (as git trusts an index entry only when it is not racily clean): any entry created,
-     * renamed or removed after it gets a later time. At most MAX_AGE_MILLIS old in any case.
+     * listing is kept and given again while the directory's modification time is the one read
+     * before it. Any entry created, renamed or removed after a listing gets a later time, unless
+     * it falls within the same timestamp tick as that time: so a listing whose time was less than
+     * SETTLED_MILLIS old (as git treats a racily clean index entry) is kept only until that time
+     * is SETTLED_MILLIS old, and then taken again, which settles it. An entry changed within
+     * the same tick as the one before it is thus seen at most SETTLED_MILLIS late. The
+     * directory also holds state files replaced every few seconds (the alert snapshot): each
+     * costs one listing, then one more once it has settled. At most MAX_AGE_MILLIS old in any case.
      */
     private static List<Path> all(Path dir) {
         return listing(dir).files();
@@ -154,7 +158,8 @@ public final class RawFiles {
         Listing known = LISTINGS.get(dir);
         if (known != null && known.modified().equals(modified)
                 && nowNanos - known.listedAtNanos() < MAX_AGE_MILLIS * 1_000_000L
-                && modified.toMillis() < known.listedAtMillis() - SETTLED_MILLIS) {
+                && (modified.toMillis() < known.listedAtMillis() - SETTLED_MILLIS
+                    || now < modified.toMillis() + SETTLED_MILLIS)) {
             return known;
         }
         List<Path> files;

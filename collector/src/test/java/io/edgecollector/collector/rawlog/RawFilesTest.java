@@ -74,13 +74,16 @@ class RawFilesTest {
     }
 
     @Test
-    void aDirectoryChangedJustBeforeItWasListed_isListedAgainEachTime(@TempDir Path dir) throws Exception {
+    void aChangeInTheSameTickAsTheDirectorysTime_isSeenOnceThatTimeHasSettled(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("raw_20261202.jsonl"), "{}\n");
+        long recent = System.currentTimeMillis() - RawFiles.SETTLED_MILLIS + 300;
+        Files.setLastModifiedTime(dir, FileTime.fromMillis(recent));
         assertEquals(1, RawFiles.list(dir, null).size());
-        // within the same timestamp as the listing's (a coarse clock): not visible in the time
-        FileTime before = Files.getLastModifiedTime(dir);
+        // a file added within the same timestamp as the listing's: not visible in the directory's time
         Files.writeString(dir.resolve("raw_20261203.jsonl"), "{}\n");
-        Files.setLastModifiedTime(dir, before);
-        assertEquals(2, RawFiles.list(dir, null).size(), "a recent time is not trusted");
+        Files.setLastModifiedTime(dir, FileTime.fromMillis(recent));
+
+        Thread.sleep(400); // the directory's time is now SETTLED_MILLIS old: listed again
+        assertEquals(2, RawFiles.list(dir, null).size());
     }
 }
