@@ -149,6 +149,9 @@ public final class Warmup implements Component {
 
     private static final String[] IDS = {"sensor_id", "device_id", "sensor", "id"};
     private static final String[] METRICS = {"metric", "type"};
+    /** Prefixes of names the parser has not seen (short, medium and long), and what they hold. */
+    private static final String[] UNSEEN_NAMES = {"x", "extra_", "calibration_offset_"};
+    private static final String[] UNSEEN_VALUES = {"1", "\"v\"", "true", "false", "0"};
 
     /**
      * The shapes intake meets, most of them the plain objects real sensors send, with the field
@@ -195,10 +198,8 @@ public final class Warmup implements Component {
             default -> { }
         }
         if (i % 3 == 1) { // a name the parser has not seen (short, medium or long), as a new site's first messages have
-            String[] names = {"x", "extra_", "calibration_offset_"};
-            String[] values = {"1", "\"v\"", "true", "false", "0"};
-            b.append('"').append(names[(i / 3) % names.length]).append(i % 4_001).append("\":")
-                    .append(values[(i / 3) % values.length]).append(',');
+            b.append('"').append(UNSEEN_NAMES[(i / 3) % UNSEEN_NAMES.length]).append(i % 4_001).append("\":")
+                    .append(UNSEEN_VALUES[(i / 3) % UNSEEN_VALUES.length]).append(',');
         }
         switch ((i / 3) % 3) {
             case 0 -> b.append("\"ts\":\"").append(now).append('"');

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetWriter;
 
@@ -464,23 +463,8 @@ public final class DayCompactor {
     }
 
     private static long writeRollups(Path file, HourlyRollup rollup) throws IOException {
-        long rows = 0;
         try (ParquetWriter<GenericRecord> out = ParquetFiles.writer(file, LakeSchemas.ROLLUP)) {
-            GenericRecord row = new GenericData.Record(LakeSchemas.ROLLUP);
-            for (Map.Entry<HourlyRollup.Key, HourlyRollup.Cell> e : rollup.cells().entrySet()) {
-                HourlyRollup.Cell c = e.getValue();
-                row.put("sensor_id", e.getKey().sensorId());
-                row.put("metric", e.getKey().metric());
-                row.put("hour", e.getKey().hourMicros());
-                row.put("count", c.count);
-                row.put("min", c.min);
-                row.put("max", c.max);
-                row.put("avg", c.sum / c.count);
-                row.put("valid_count", c.valid);
-                out.write(row);
-                rows++;
-            }
+            return rollup.writeTo(out);
         }
-        return rows;
     }
 }

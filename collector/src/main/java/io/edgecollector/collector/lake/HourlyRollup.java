@@ -1,8 +1,12 @@
 package io.edgecollector.collector.lake;
 
 import io.edgecollector.collector.parse.Quality;
+import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.ParquetWriter;
 
 /** Count, min, max, average and valid count per sensor, metric and hour of the reading's time. */
 final class HourlyRollup {
@@ -59,5 +63,25 @@ final class HourlyRollup {
     /** The cells in key order (so a re-run writes the same file). */
     Map<Key, Cell> cells() {
         return cells;
+    }
+
+    /** Writes the cells in key order as rows of {@link LakeSchemas#ROLLUP}; returns how many. */
+    long writeTo(ParquetWriter<GenericRecord> out) throws IOException {
+        long rows = 0;
+        GenericRecord row = new GenericData.Record(LakeSchemas.ROLLUP);
+        for (Map.Entry<Key, Cell> e : cells.entrySet()) {
+            Cell c = e.getValue();
+            row.put("sensor_id", e.getKey().sensorId());
+            row.put("metric", e.getKey().metric());
+            row.put("hour", e.getKey().hourMicros());
+            row.put("count", c.count);
+            row.put("min", c.min);
+            row.put("max", c.max);
+            row.put("avg", c.sum / c.count);
+            row.put("valid_count", c.valid);
+            out.write(row);
+            rows++;
+        }
+        return rows;
     }
 }

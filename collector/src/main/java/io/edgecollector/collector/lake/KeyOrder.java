@@ -141,17 +141,19 @@ final class KeyOrder implements AutoCloseable {
     }
 
     void add(Row row) throws IOException {
-        group(row.sensorId(), row.metric()).add(row);
-        if (++held >= runRows) {
-            spill();
-        }
+        hold(group(row.sensorId(), row.metric()), row);
     }
 
     /** Adds a reading's row, its texts (sensor, metric, unit, topic) shared with the rows before it of its sensor and metric. */
     void add(Reading r) throws IOException {
         Group g = group(r.sensorId(), r.metric());
-        g.add(new Row(g.sensorId, g.metric, micros(r.ts()), r.value(), g.unit(r.unit()), r.quality(), g.topic(r.topic()),
+        hold(g, new Row(g.sensorId, g.metric, micros(r.ts()), r.value(), g.unit(r.unit()), r.quality(), g.topic(r.topic()),
                 micros(r.receivedAt())));
+    }
+
+    /** Holds a row in its group; a full run is spilled. */
+    private void hold(Group g, Row row) throws IOException {
+        g.add(row);
         if (++held >= runRows) {
             spill();
         }

@@ -104,20 +104,14 @@ final class ParquetFiles {
     static void preload() {
         Thread t = new Thread(() -> {
             try {
+                KeyOrder.Row row = new KeyOrder.Row("s", "m", 0, 1.0, "u", Quality.VALID, "t", 0);
                 try (ParquetWriter<KeyOrder.Row> rows = measurementWriter(new Nowhere())) {
-                    rows.write(new KeyOrder.Row("s", "m", 0, 1.0, "u", Quality.VALID, "t", 0));
+                    rows.write(row);
                 }
+                HourlyRollup rollup = new HourlyRollup();
+                rollup.add(row);
                 try (ParquetWriter<GenericRecord> rollups = writer(new Nowhere(), LakeSchemas.ROLLUP)) {
-                    GenericRecord r = new GenericData.Record(LakeSchemas.ROLLUP);
-                    r.put("sensor_id", "s");
-                    r.put("metric", "m");
-                    r.put("hour", 0L);
-                    r.put("count", 1L);
-                    r.put("min", 1.0);
-                    r.put("max", 1.0);
-                    r.put("avg", 1.0);
-                    r.put("valid_count", 1L);
-                    rollups.write(r);
+                    rollup.writeTo(rollups);
                 }
             } catch (IOException | RuntimeException e) {
                 // only a head start: the compaction's own writers report any real failure

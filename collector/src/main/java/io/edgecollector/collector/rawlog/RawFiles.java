@@ -124,8 +124,14 @@ public final class RawFiles {
     /** A listing is taken again at least this often, whatever the directory's time says. */
     static final long MAX_AGE_MILLIS = 10_000;
 
+    /** The directory's raw files in name order (see {@link #listing}). */
+    private static List<Path> all(Path dir) {
+        return listing(dir).files();
+    }
+
     /**
-     * The directory's raw files in name order. The loader and the alert thread ask on every pass
+     * The directory's raw files in name order, with list's answers per instance kept beside
+     * them. The loader and the alert thread ask on every pass
      * (a directory listing, sorted, about 2 us per message at 2,000 msg/s: async-profiler), so a
      * listing is kept and given again while the directory's modification time is the one read
      * before it. Any entry created, renamed or removed after a listing gets a later time, unless
@@ -136,11 +142,6 @@ public final class RawFiles {
      * directory also holds state files replaced every few seconds (the alert snapshot): each
      * costs one listing, then one more once it has settled. At most MAX_AGE_MILLIS old in any case.
      */
-    private static List<Path> all(Path dir) {
-        return listing(dir).files();
-    }
-
-    /** The directory's raw files as {@link #all} gives them, with list's answers per instance kept beside them. */
     private static Listing listing(Path dir) {
         long now = System.currentTimeMillis(); // before the directory's time is read
         long nowNanos = System.nanoTime();
